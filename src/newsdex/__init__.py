@@ -1,0 +1,1 @@
+"""newsdex: turn collected news articles into a clean, searchable corpus."""

@@ -1,0 +1,1 @@
+"""Cleaning: raw document -> main text without site boilerplate (text and HTML paths)."""

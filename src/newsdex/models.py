@@ -1,0 +1,139 @@
+"""The data newsdex passes between stages: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocKind = Literal["text", "html"]
+SortOrder = Literal["relevance", "date", "-date"]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input document as loaded: decoded text plus where it came from."""
+
+    name: str
+    """The path (or `<stdin>`) the document was read from."""
+    text: str
+    kind: DocKind
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """What the text cleaner decided for one input line, and why.
+
+    `kind` is `body` for kept article text; otherwise the kind of thing removed:
+    `headline`, `byline`, `dateline`, `summary`, `credit` (kept as fields, not body),
+    `navigation`, `promo`, `share`, `related`, `caption`, `footer`, `comments`,
+    `blank`, `other`.
+    """
+
+    number: int
+    text: str
+    keep: bool
+    kind: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Metadata fields found in a document; any may be missing."""
+
+    headline: str | None = None
+    date: str | None = None
+    """ISO 8601: `YYYY-MM-DD`, or with time and offset when the page gives them."""
+    source: str | None = None
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+    language: str | None = None
+    section: str | None = None
+    credit: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The result of cleaning and field extraction for one document."""
+
+    fields: Fields
+    body: str
+    decisions: tuple[LineDecision, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as stored in the index."""
+
+    id: str
+    headline: str
+    body: str
+    date: str | None = None
+    source: str | None = None
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+    language: str | None = None
+    path: str | None = None
+    section: str | None = None
+    credit: str | None = None
+    summary: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (authors as a list)."""
+        data = dataclasses.asdict(self)
+        data["authors"] = list(self.authors)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Inverse of `to_dict`; unknown keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["authors"] = tuple(values.get("authors") or ())
+        return cls(**values)
+
+    @property
+    def day(self) -> str | None:
+        """The calendar day as written in the article (`YYYY-MM-DD`)."""
+        return self.date[:10] if self.date else None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    article: Article
+    score: float
+    snippet: str
+    """Best passage with matched terms wrapped in `<b>...</b>`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.article.to_dict()
+        data["score"] = self.score
+        data["snippet"] = self.snippet
+        return data
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits plus the total number of matching articles."""
+
+    hits: tuple[Hit, ...]
+    total: int
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [hit.to_dict() for hit in self.hits]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts over a whole index."""
+
+    articles: int
+    by_source: dict[str, int] = field(default_factory=dict)
+    by_month: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
