@@ -1,13 +1,17 @@
 """Errors newsdex raises, one type per failure a user can act on.
 
-    NewsdexError
-    ├── LoadError            a file could not be read (path, reason)
-    ├── ExtractionError      a document could not be turned into an article
-    │   └── NotAnArticle     the document was read but holds no article (reason)
-    ├── QuerySyntaxError     the query could not be parsed (query, position)
-    ├── IndexLockedError     another process is writing the index
-    ├── IndexCorruptError    the index folder cannot be opened as an index
-    └── IndexVersionError    the index was written by another schema version
+NewsdexError
+├── LoadError            a file could not be read (path, reason)
+│   └── UnsupportedFile  the file is readable but holds nothing to index (empty, binary)
+├── ExtractionError      a document could not be turned into an article
+│   └── NotAnArticle     the document was read but holds no article (reason)
+├── QuerySyntaxError     the query could not be parsed (query, position)
+├── FilterError          a search filter (date, sort, limit) has a bad value
+├── ArticleNotFoundError no article has the given id
+├── IndexNotFoundError   no index where one was expected
+├── IndexLockedError     another process is writing the index
+├── IndexCorruptError    the index folder cannot be opened as an index
+└── IndexVersionError    the index was written by another schema version
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ class LoadError(NewsdexError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class UnsupportedFile(LoadError):
+    """The file is readable but holds nothing to index: it is skipped, not failed."""
 
 
 class ExtractionError(NewsdexError):
@@ -51,6 +59,24 @@ class QuerySyntaxError(NewsdexError):
         self.query = query
         self.position = position
         self.message = message
+
+
+class FilterError(NewsdexError):
+    """A search filter has a value newsdex cannot use."""
+
+    hint = "Dates are ISO (2022-04-11, 2022-04 or 2022); --sort is relevance, date or -date."
+
+
+class ArticleNotFoundError(NewsdexError):
+    """No article in the index has this id."""
+
+    hint = "Ids are printed by `newsdex search`."
+
+
+class IndexNotFoundError(NewsdexError):
+    """No newsdex index exists where one was expected."""
+
+    hint = "Create one with `newsdex index PATH`, or point to it with --index / $NEWSDEX_INDEX."
 
 
 class IndexLockedError(NewsdexError):

@@ -172,7 +172,9 @@ class _Parser:
         if not sep or not field.isalpha():
             return Term(tok.text)
         if field.lower() not in FIELDS:
-            raise self.fail(tok, f"unknown field {field!r} (use one of: {', '.join(sorted(FIELDS))})")
+            raise self.fail(
+                tok, f"unknown field {field!r} (use one of: {', '.join(sorted(FIELDS))})"
+            )
         field = field.lower()
         if rest:
             return Term(rest, field)

@@ -29,7 +29,7 @@ from newsdex.index.base import (
     mark_spans,
 )
 from newsdex.models import Article
-from newsdex.query import And, Node, Not, Or, Phrase, Term
+from newsdex.query import And, Node, Not, Phrase, Term
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from newsdex.index.base import (
     lead_snippet,
 )
 from newsdex.models import Article
-from newsdex.query import And, Node, Not, Or, Phrase, Term
+from newsdex.query import And, Node, Not, Phrase, Term
 
 log = logging.getLogger(__name__)
 

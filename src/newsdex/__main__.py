@@ -1,0 +1,3 @@
+from newsdex.cli import cli
+
+cli()

@@ -1,0 +1,340 @@
+"""The `newsdex` command: each command parses options, makes one library call, prints."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from newsdex.corpus import Corpus, default_index_path
+from newsdex.errors import NewsdexError
+from newsdex.index import DEFAULT_ENGINE, ENGINES
+from newsdex.load import STDIN_NAME, document_from_bytes, read_document
+from newsdex.models import Article, Hit, RawDocument
+from newsdex.pipeline import (
+    IndexReport,
+    Problem,
+    Source,
+    build_article,
+    collect,
+    extract_document,
+    index_sources,
+)
+from newsdex.search import SORTS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def index_option(func: F) -> F:
+    """--index DIR, defaulting to $NEWSDEX_INDEX or the per-user data folder."""
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Index folder [default: $NEWSDEX_INDEX, else ~/.local/share/newsdex/index].",
+    )(func)
+
+
+def output_options(func: F) -> F:
+    """--json: one JSON object per line instead of text for people."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON, one object per line.")(
+        func
+    )
+
+
+def _fail_cleanly(func: F) -> F:
+    """Turn a NewsdexError into a one-line message with a hint, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsdexError as exc:
+            hint = f"\nHint: {exc.hint}" if exc.hint else ""
+            raise click.ClickException(f"{exc}{hint}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _open(
+    index_dir: Path | None, *, create: bool = False, engine: str | None = None
+) -> Iterator[Corpus]:
+    with Corpus.open(index_dir, create=create, engine=engine) as corpus:
+        yield corpus
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+@click.group()
+@click.version_option(package_name="newsdex")
+def cli() -> None:
+    """newsdex: turn collected news articles into a clean, searchable corpus."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default=None,
+    help=f"Engine for a new index [default: {DEFAULT_ENGINE}].",
+)
+@click.option(
+    "--batch",
+    "batch_size",
+    type=click.IntRange(1),
+    default=500,
+    show_default=True,
+    help="Commit every N articles.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+@output_options
+@_fail_cleanly
+def index(
+    paths: tuple[str, ...],
+    index_dir: Path | None,
+    engine: str | None,
+    batch_size: int,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Index .txt and .html/.htm articles from files and folders ('-' reads stdin)."""
+    sources = _sources(paths)
+    with _open(index_dir, create=True, engine=engine) as corpus:
+        with _progress(len(sources), quiet or as_json) as advance:
+            report = index_sources(
+                corpus,
+                sources,
+                batch_size=batch_size,
+                on_problem=_print_problem,
+                on_progress=advance,
+            )
+        total = len(corpus)
+        where = f"{corpus.path} ({corpus.engine_name})"
+    _print_summary(report, total, where, as_json)
+    if report.failed:
+        sys.exit(1)
+
+
+def _sources(paths: tuple[str, ...]) -> list[Source]:
+    sources: list[Source] = []
+    for path in paths:
+        if path == "-":
+            data = click.get_binary_stream("stdin").read()
+            try:
+                sources.append(document_from_bytes(data, name=STDIN_NAME))
+            except NewsdexError as exc:
+                sources.append(exc)  # type: ignore[arg-type]
+        else:
+            sources.extend(collect([path]))
+    return sources
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal; nothing when piped or quiet."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print_problem(problem: Problem) -> None:
+    label = "error" if problem.failed else "skipped"
+    click.echo(f"{label}: {problem.path}: {problem.reason}", err=True)
+
+
+def _print_summary(report: IndexReport, total: int, where: str, as_json: bool) -> None:
+    if as_json:
+        _echo_json(
+            {
+                "indexed": report.indexed,
+                "skipped": report.skipped,
+                "failed": report.failed,
+                "articles": total,
+                "index": where,
+            }
+        )
+        return
+    click.echo(
+        f"indexed {report.indexed}, skipped {report.skipped}, failed {report.failed}; "
+        f"{total} articles in {where}",
+        err=True,
+    )
+
+
+@cli.command()
+@click.argument("query", default="")
+@index_option
+@click.option("--source", multiple=True, help="Only this source (case-insensitive); repeatable.")
+@click.option("--since", help="Only articles on or after this date (YYYY-MM-DD, YYYY-MM, YYYY).")
+@click.option("--until", help="Only articles on or before this date (inclusive).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="relevance, date (oldest first) or -date (newest first).",
+)
+@output_options
+@_fail_cleanly
+def search(
+    query: str,
+    index_dir: Path | None,
+    source: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    limit: int,
+    offset: int,
+    sort: str,
+    as_json: bool,
+) -> None:
+    """Search the index. An empty QUERY with filters lists matches newest first."""
+    with _open(index_dir) as corpus:
+        result = corpus.search(
+            query,
+            source=source or None,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+        )
+    if as_json:
+        for hit in result.hits:
+            _echo_json(hit.to_dict())
+        return
+    click.echo(f"{result.total} match{'es' if result.total != 1 else ''}", err=True)
+    for rank, hit in enumerate(result.hits, start=offset + 1):
+        _print_hit(rank, hit)
+
+
+def _print_hit(rank: int, hit: Hit) -> None:
+    article = hit.article
+    click.echo(f"{rank}. " + click.style(article.headline, bold=True))
+    meta = [article.date or "no date", article.source or "unknown source", f"id {article.id}"]
+    click.echo("   " + " · ".join(meta))
+    click.echo("   " + _render_marks(hit.snippet))
+    click.echo()
+
+
+def _render_marks(snippet: str) -> str:
+    """Bold on a terminal; **word** when piped, so marks survive in plain text."""
+    if sys.stdout.isatty():
+        on, off = "\x1b[1m", "\x1b[22m"
+    else:
+        on, off = "**", "**"
+    return snippet.replace("<mark>", on).replace("</mark>", off)
+
+
+@cli.command()
+@click.argument("article_id")
+@index_option
+@output_options
+@_fail_cleanly
+def show(article_id: str, index_dir: Path | None, as_json: bool) -> None:
+    """Print one article in full."""
+    with _open(index_dir) as corpus:
+        article = corpus.get(article_id)
+    if as_json:
+        _echo_json(article.to_dict())
+    else:
+        _print_article(article)
+
+
+def _print_article(article: Article) -> None:
+    click.echo(click.style(article.headline, bold=True))
+    for label, value in (
+        ("Date", article.date),
+        ("Source", article.source),
+        ("Authors", ", ".join(article.authors)),
+        ("URL", article.url),
+        ("Language", article.language),
+        ("Section", article.section),
+        ("Credit", article.credit),
+        ("Path", article.path),
+        ("Id", article.id),
+    ):
+        if value:
+            click.echo(f"{label}: {value}")
+    click.echo()
+    click.echo(article.body)
+
+
+@cli.command()
+@index_option
+@output_options
+@_fail_cleanly
+def stats(index_dir: Path | None, as_json: bool) -> None:
+    """Count articles by source and by month."""
+    with _open(index_dir) as corpus:
+        result = corpus.stats()
+        where = f"{corpus.path} ({corpus.engine_name})"
+    if as_json:
+        _echo_json({**result.to_dict(), "index": where})
+        return
+    click.echo(f"Index: {where}\nArticles: {result.articles}\n\nBy source:")
+    for name, count in sorted(result.by_source.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {count:>7}  {name}")
+    click.echo("\nBy month:")
+    for month, count in result.by_month.items():
+        click.echo(f"  {count:>7}  {month}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--explain", is_flag=True, help="Show every input line with its decision and kind.")
+@output_options
+@_fail_cleanly
+def clean(file: str, explain: bool, as_json: bool) -> None:
+    """Print what newsdex keeps of FILE and the fields it finds, without indexing."""
+    doc = _read_one(file)
+    extracted = extract_document(doc)
+    article = build_article(doc, extracted)
+    if explain:
+        for d in extracted.decisions:
+            if as_json:
+                _echo_json(
+                    {
+                        "line": d.number,
+                        "keep": d.keep,
+                        "kind": d.kind,
+                        "reason": d.reason,
+                        "text": d.text,
+                    }
+                )
+            else:
+                mark = "+" if d.keep else "-"
+                click.echo(f"{d.number:>4} {mark} {d.kind:<10} {d.text}")
+        return
+    if as_json:
+        _echo_json(article.to_dict())
+    else:
+        _print_article(article)
+
+
+def _read_one(file: str) -> RawDocument:
+    if file == "-":
+        return document_from_bytes(click.get_binary_stream("stdin").read(), name=STDIN_NAME)
+    return read_document(file)
+
+
+@cli.command()
+@index_option
+def where(index_dir: Path | None) -> None:
+    """Print the index folder newsdex uses."""
+    click.echo(str(index_dir or default_index_path()))
