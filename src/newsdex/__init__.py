@@ -1,1 +1,78 @@
-"""newsdex: turn collected news articles into a clean, searchable corpus."""
+"""newsdex: turn collected news articles into a clean, searchable corpus.
+
+>>> import newsdex
+>>> article = newsdex.load_article("seeds/000_323cd50c165473e5.txt")
+>>> with newsdex.Corpus.open("my-index") as corpus:
+...     corpus.add(article)
+>>> with newsdex.Corpus.open("my-index") as corpus:
+...     result = corpus.search("peace talks", source="reuters")
+"""
+
+import logging as _logging
+
+from newsdex.corpus import Corpus, default_index_path
+from newsdex.errors import (
+    ArticleNotFoundError,
+    ExtractionError,
+    FilterError,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    LoadError,
+    NewsdexError,
+    NotAnArticle,
+    QuerySyntaxError,
+    UnsupportedFile,
+)
+from newsdex.load import read_document
+from newsdex.models import (
+    Article,
+    Extracted,
+    Fields,
+    Hit,
+    LineDecision,
+    RawDocument,
+    SearchResult,
+    Stats,
+)
+from newsdex.pipeline import (
+    IndexReport,
+    Problem,
+    extract_document,
+    index_paths,
+    load_article,
+)
+
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+
+__all__ = [
+    "Article",
+    "ArticleNotFoundError",
+    "Corpus",
+    "Extracted",
+    "ExtractionError",
+    "Fields",
+    "FilterError",
+    "Hit",
+    "IndexCorruptError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexReport",
+    "IndexVersionError",
+    "LineDecision",
+    "LoadError",
+    "NewsdexError",
+    "NotAnArticle",
+    "Problem",
+    "QuerySyntaxError",
+    "RawDocument",
+    "SearchResult",
+    "Stats",
+    "UnsupportedFile",
+    "default_index_path",
+    "extract_document",
+    "index_paths",
+    "load_article",
+    "read_document",
+]

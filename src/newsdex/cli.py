@@ -131,7 +131,7 @@ def _sources(paths: tuple[str, ...]) -> list[Source]:
     sources: list[Source] = []
     for path in paths:
         if path == "-":
-            data = click.get_binary_stream("stdin").read()
+            data = sys.stdin.buffer.read()
             try:
                 sources.append(document_from_bytes(data, name=STDIN_NAME))
             except NewsdexError as exc:
@@ -329,7 +329,7 @@ def clean(file: str, explain: bool, as_json: bool) -> None:
 
 def _read_one(file: str) -> RawDocument:
     if file == "-":
-        return document_from_bytes(click.get_binary_stream("stdin").read(), name=STDIN_NAME)
+        return document_from_bytes(sys.stdin.buffer.read(), name=STDIN_NAME)
     return read_document(file)
 
 

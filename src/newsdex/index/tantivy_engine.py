@@ -143,7 +143,7 @@ class TantivyEngine(Engine):
 
     def _article(self, searcher: tantivy.Searcher, address: Any) -> Article:
         doc = searcher.doc(address)
-        article = decode_article(bytes(doc.get_first("doc")))
+        article = decode_article(bytes(doc.get_first("doc") or b""))
         return Article.from_dict({**article.to_dict(), "body": doc.get_first("body") or ""})
 
     def get(self, article_id: str) -> Article | None:
@@ -172,7 +172,7 @@ class TantivyEngine(Engine):
             score = float(key) if "order_by_field" not in kwargs else 0.0
             snippet = self._snippet(snippets, searcher, address, article)
             hits.append(EngineHit(article, score, snippet))
-        return EngineResult(tuple(hits), int(result.count or 0))
+        return EngineResult(tuple(hits), int(getattr(result, "count", 0) or 0))
 
     def _snippets(self, searcher: tantivy.Searcher, query: Any) -> Any:
         if query is None:
@@ -198,7 +198,7 @@ class TantivyEngine(Engine):
 
     # -- query compilation -----------------------------------------------------
 
-    def _tokens(self, text: str) -> list[str]:
+    def _tokens(self, text: str) -> list[str | tuple[int, str]]:
         return list(self._analyzer.analyze(text))
 
     def _text_query(self, field: str, text: str) -> Any | None:

@@ -1,0 +1,191 @@
+"""The command line, end to end on real files and real indexes (click's CliRunner)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS
+
+from newsdex.cli import cli
+
+REUTERS = "000_323cd50c165473e5.txt"
+HT = "001_b5843ce61b1f26ce.txt"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def seeded(runner: CliRunner, tmp_path: Path, engine_name: str) -> Path:
+    index = tmp_path / "index"
+    result = runner.invoke(
+        cli, ["index", str(SEEDS), "--index", str(index), "--engine", engine_name]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"indexed 2, skipped 0, failed 0; 2 articles in {index} ({engine_name})" in (
+        result.stderr
+    )
+    return index
+
+
+def search_json(runner: CliRunner, index: Path, *args: str) -> list[dict]:
+    result = runner.invoke(cli, ["search", *args, "--index", str(index), "--json"])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_search_prints_headline_date_source_snippet_and_id(runner: CliRunner, seeded: Path):
+    result = runner.invoke(cli, ["search", "ceasefire", "--index", str(seeded)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0]
+        == "1. Won't halt military operation in Ukraine for peace talks: Russian FM Sergey Lavrov"
+    )
+    assert lines[1].startswith("   2022-04-11T20:24:00+05:30 · Hindustan Times · id ")
+    assert "**ceasefire**" in lines[2]
+    assert result.stderr.strip() == "1 match"
+
+
+def test_json_hits_have_every_field(runner: CliRunner, seeded: Path) -> None:
+    hits = search_json(runner, seeded, "lavrov")
+    assert len(hits) == 2
+    for hit in hits:
+        assert {
+            "id",
+            "headline",
+            "date",
+            "source",
+            "authors",
+            "url",
+            "language",
+            "body",
+            "path",
+            "score",
+            "snippet",
+        } <= set(hit)
+        assert "<mark>" in hit["snippet"]
+        assert hit["language"] == "en"
+
+
+def test_filters(runner: CliRunner, seeded: Path) -> None:
+    assert [h["source"] for h in search_json(runner, seeded, "lavrov", "--source", "REUTERS")] == [
+        "Reuters"
+    ]
+    assert search_json(runner, seeded, "lavrov", "--since", "2022-04-12") == []
+    dated = search_json(runner, seeded, "--since", "2022-04-11", "--until", "2022-04-11")
+    assert len(dated) == 2
+    assert len(search_json(runner, seeded, "lavrov", "--limit", "1")) == 1
+
+
+def test_show_and_stats(runner: CliRunner, seeded: Path) -> None:
+    hit = search_json(runner, seeded, "lavrov", "--source", "reuters")[0]
+    shown = runner.invoke(cli, ["show", hit["id"], "--index", str(seeded), "--json"])
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout)["body"] == hit["body"]
+    text = runner.invoke(cli, ["show", hit["id"], "--index", str(seeded)])
+    assert text.stdout.startswith("Russia will not pause military operation in Ukraine")
+    stats = runner.invoke(cli, ["stats", "--index", str(seeded), "--json"])
+    data = json.loads(stats.stdout)
+    assert data["articles"] == 2
+    assert data["by_source"] == {"Hindustan Times": 1, "Reuters": 1}
+    assert data["by_month"] == {"2022-04": 2}
+
+
+def test_unknown_id(runner: CliRunner, seeded: Path) -> None:
+    result = runner.invoke(cli, ["show", "0000", "--index", str(seeded)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no article with id '0000'")
+
+
+def test_malformed_query_is_one_line_not_a_traceback(runner: CliRunner, seeded: Path) -> None:
+    result = runner.invoke(cli, ["search", '"peace talks', "--index", str(seeded)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "Error: bad query at position 0: unterminated quote (in '\"peace talks')"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_bad_date_is_a_clear_error(runner: CliRunner, seeded: Path) -> None:
+    result = runner.invoke(cli, ["search", "x", "--since", "yesterday", "--index", str(seeded)])
+    assert result.exit_code == 1
+    assert "not a date: 'yesterday'" in result.stderr
+
+
+def test_search_without_index_says_how_to_make_one(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["search", "x", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "no newsdex index in" in result.stderr
+    assert "newsdex index PATH" in result.stderr
+
+
+def test_index_default_location_from_environment(runner: CliRunner, tmp_path: Path) -> None:
+    env = {"NEWSDEX_INDEX": str(tmp_path / "env-index")}
+    result = runner.invoke(cli, ["index", str(SEEDS / REUTERS)], env=env)
+    assert result.exit_code == 0
+    assert (tmp_path / "env-index" / "newsdex.json").exists()
+    assert runner.invoke(cli, ["where"], env=env).stdout.strip() == str(tmp_path / "env-index")
+
+
+def test_bad_inputs_are_reported_and_the_run_goes_on(runner: CliRunner, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SEEDS / REUTERS, docs / "good.txt")
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (docs / "menu.txt").write_text("Home\nNews\nSport\nWeather\nContact us\n")
+    text = (SEEDS / HT).read_text(encoding="utf-8")
+    (docs / "utf16.txt").write_bytes(text.encode("utf-16"))
+    (docs / "cp1252.txt").write_bytes(
+        text.replace("Sharangee", "Sharangée").encode("cp1252", errors="replace")
+    )
+    index = tmp_path / "index"
+    result = runner.invoke(
+        cli, ["index", str(docs), str(tmp_path / "missing.txt"), "--index", str(index)]
+    )
+    errors = result.stderr.splitlines()
+    assert f"skipped: {docs / 'empty.txt'}: empty file" in errors
+    assert f"skipped: {docs / 'binary.txt'}: binary file (contains NUL bytes)" in errors
+    assert any(line.startswith(f"skipped: {docs / 'menu.txt'}: ") for line in errors)
+    assert f"error: {tmp_path / 'missing.txt'}: no such file or directory" in errors
+    assert errors[-1] == f"indexed 3, skipped 3, failed 1; 2 articles in {index} (tantivy)"
+    assert result.exit_code == 1  # utf16.txt and cp1252.txt hold one article: stored once
+    cleaned = runner.invoke(cli, ["clean", str(docs / "cp1252.txt"), "--json"])
+    assert json.loads(cleaned.stdout)["authors"] == ["Sharangée Dutta"]
+
+
+def test_index_from_stdin(runner: CliRunner, tmp_path: Path) -> None:
+    data = (SEEDS / REUTERS).read_bytes()
+    result = runner.invoke(cli, ["index", "-", "--index", str(tmp_path / "i")], input=data)
+    assert result.exit_code == 0, result.output
+    hits = search_json(runner, tmp_path / "i", "lavrov")
+    assert hits[0]["path"] is None and hits[0]["source"] == "Reuters"
+
+
+def test_clean_prints_fields_without_indexing(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["clean", str(SEEDS / HT), "--json"])
+    assert result.exit_code == 0
+    article = json.loads(result.stdout)
+    assert article["source"] == "Hindustan Times"
+    assert article["authors"] == ["Sharangee Dutta"]
+    assert "Neanderthal" not in result.stdout
+
+
+def test_clean_explain_shows_each_line(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["clean", str(SEEDS / REUTERS), "--explain"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len((SEEDS / REUTERS).read_text(encoding="utf-8").splitlines())
+    assert any(" - comments " in line and "Neanderthal Chief" in line for line in lines)
+
+
+def test_usage_error_exits_non_zero(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["search", "x", "--sort", "size"])
+    assert result.exit_code == 2

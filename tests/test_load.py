@@ -1,0 +1,84 @@
+"""Loading files, folders and bytes in any encoding; bad input is named, never fatal."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsdex import LoadError, UnsupportedFile, read_document
+from newsdex.load import discover, document_from_bytes
+
+TEXT = (
+    "Le président a annoncé mercredi une réforme des retraites très contestée. "
+    "Les syndicats ont appelé à la grève générale — « c’est inacceptable », déclare l’un d’eux. "
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
+def test_text_in_any_common_encoding_is_read_correctly(tmp_path: Path, encoding: str) -> None:
+    text = TEXT * 3
+    if encoding == "latin-1":
+        text = text.replace("—", "-").replace("’", "'")
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = read_document(path)
+    assert doc.text.lstrip("\ufeff") == text
+    assert doc.kind == "text"
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "u16.txt"
+    path.write_bytes("Ünïcödé news article text.".encode("utf-16"))  # writes a BOM
+    assert read_document(path).text == "Ünïcödé news article text."
+
+
+def test_declared_html_charset_wins(tmp_path: Path) -> None:
+    html = '<html><head><meta charset="windows-1251"></head><body>Новости дня</body></html>'
+    path = tmp_path / "ru.html"
+    path.write_bytes(html.encode("cp1251"))
+    doc = read_document(path)
+    assert "Новости дня" in doc.text
+    assert doc.kind == "html"
+
+
+def test_binary_and_empty_files_are_unsupported(tmp_path: Path) -> None:
+    binary = tmp_path / "img.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(UnsupportedFile, match="binary"):
+        read_document(binary)
+    with pytest.raises(UnsupportedFile, match="empty"):
+        read_document(empty)
+
+
+def test_missing_file_is_a_load_error(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="no-such.txt"):
+        read_document(tmp_path / "no-such.txt")
+
+
+def test_kind_is_sniffed_when_extension_says_nothing() -> None:
+    assert document_from_bytes(b"<!DOCTYPE html><html></html>", name="x").kind == "html"
+    assert document_from_bytes(b"Plain words here.", name="x").kind == "text"
+
+
+def test_discover_walks_folders_and_names_bad_paths(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "sub" / "b.html").write_text("<p>b</p>")
+    (tmp_path / "sub" / "c.jpg").write_bytes(b"\xff\xd8")
+    found = list(discover([tmp_path, tmp_path / "missing"]))
+    paths = [p for p in found if isinstance(p, Path)]
+    errors = [e for e in found if isinstance(e, LoadError)]
+    assert [p.name for p in paths] == ["a.txt", "b.html"]
+    assert len(errors) == 1 and "missing" in str(errors[0])
+
+
+def test_symlink_loop_is_visited_once(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("a")
+    os.symlink(tmp_path / "d", tmp_path / "d" / "loop")
+    found = [p for p in discover([tmp_path]) if isinstance(p, Path)]
+    assert [p.name for p in found] == ["a.txt"]
