@@ -111,17 +111,21 @@ def index(
 ) -> None:
     """Index .txt and .html/.htm articles from files and folders ('-' reads stdin)."""
     sources = _sources(paths)
-    with _open(index_dir, create=True, engine=engine) as corpus:
-        with _progress(len(sources), quiet or as_json) as advance:
-            report = index_sources(
-                corpus,
-                sources,
-                batch_size=batch_size,
-                on_problem=_print_problem,
-                on_progress=advance,
-            )
-        total = len(corpus)
-        where = f"{corpus.path} ({corpus.engine_name})"
+    try:
+        with _open(index_dir, create=True, engine=engine) as corpus:
+            with _progress(len(sources), quiet or as_json) as advance:
+                report = index_sources(
+                    corpus,
+                    sources,
+                    batch_size=batch_size,
+                    on_problem=_print_problem,
+                    on_progress=advance,
+                )
+            total = len(corpus)
+            where = f"{corpus.path} ({corpus.engine_name})"
+    except KeyboardInterrupt:
+        click.echo("interrupted: the index keeps every batch committed before now", err=True)
+        sys.exit(130)
     _print_summary(report, total, where, as_json)
     if report.failed:
         sys.exit(1)

@@ -124,10 +124,9 @@ class TantivyEngine(Engine):
             writer.delete_documents_by_term("id", article_id)
 
     def commit(self) -> None:
+        """Commit and keep the writer (and its lock): the next batch reuses its memory."""
         if self._writer is not None:
             self._writer.commit()
-            self._writer.wait_merging_threads()
-            self._writer = None
         self._index.reload()
 
     def rollback(self) -> None:
@@ -135,8 +134,10 @@ class TantivyEngine(Engine):
             self._writer.rollback()
 
     def close(self) -> None:
+        """Drop uncommitted changes, let background merges finish, release the lock."""
         if self._writer is not None:
             self._writer.rollback()
+            self._writer.wait_merging_threads()
             self._writer = None
 
     # -- reading ---------------------------------------------------------------
