@@ -10,13 +10,19 @@ import dataclasses
 import logging
 import re
 
-from newsdex.clean.html import extract_body, parse_html
+from lxml.html import HtmlElement
+
+from newsdex.clean.html import extract_body, parse_html, visible_text
 from newsdex.errors import NotAnArticle
 from newsdex.extract.language import detect_language
 from newsdex.extract.metadata import read_metadata
 from newsdex.models import Extracted, Fields
 
 log = logging.getLogger(__name__)
+
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)]?(?:\s|$)")
+LANGUAGE_SAMPLE = 1500
+"""Characters of body given to language detection: plenty to tell, and cheap."""
 
 MIN_BODY_WORDS = 15
 """Below this the page is a stub, a menu or an error page, not an article."""
@@ -32,41 +38,64 @@ def extract_html(html: str, *, name: str = "<html>") -> Extracted:
     tree = parse_html(html)
     if tree is None:
         raise NotAnArticle(name, "not readable as HTML")
-    body = extract_body(tree)
+    fields = _read_fields(tree, name)
+    body = extract_body(tree, headline=fields.headline)
     words = len(re.findall(r"\w+", body))
     if words < MIN_BODY_WORDS:
         raise NotAnArticle(name, f"no article text found ({words} words of main text)")
+    if not has_prose(body):
+        raise NotAnArticle(name, "main text has no sentences (a list of links or labels)")
+    return Extracted(fields=complete_fields(fields, tree, body, name), body=body)
+
+
+def has_prose(body: str) -> bool:
+    """True when some paragraph reads as running text: long enough and holding a
+    sentence end. Menus and link lists that trafilatura's fallback returns for pages
+    without an article have neither."""
+    return any(
+        len(paragraph) >= 60 and _SENTENCE_END.search(paragraph) for paragraph in body.split("\n\n")
+    )
+
+
+def _read_fields(tree: HtmlElement, name: str) -> Fields:
+    """Structured-data fields; empty ones when the markup defeats the reader, since the
+    body alone is still an article."""
     try:
-        fields = read_metadata(tree)
+        return read_metadata(tree)
     except (RecursionError, ValueError, TypeError, AttributeError) as err:
         log.warning("%s: structured data unreadable: %r", name, err)
-        fields = Fields()
-    return Extracted(fields=complete_fields(fields, body, name), body=body)
+        return Fields()
 
 
-def complete_fields(fields: Fields, body: str, name: str) -> Fields:
-    """Fill fields the structured data lacks: language from the body, the rest from
-    the text path's heuristics when that module is available."""
+def complete_fields(fields: Fields, tree: HtmlElement, body: str, name: str) -> Fields:
+    """Fill fields the structured data lacks: date and headline (authors too, then)
+    from the text path's heuristics run on the page's visible text; that costs ~20 ms,
+    so a page without authors alone (common: agency copy) does not trigger it. The
+    language detected on the body wins over a declared one it contradicts: site
+    templates often hard-code it."""
     updates: dict[str, object] = {}
-    if not fields.language:
-        updates["language"] = detect_language(body)
-    if not fields.date or not fields.authors or not fields.headline:
-        updates.update(_from_text(fields, body, name))
+    if not fields.date or not fields.headline:
+        updates.update(_from_text(fields, tree, name))
+    detected = detect_language(body[:LANGUAGE_SAMPLE])
+    if detected and detected != fields.language:
+        updates["language"] = detected  # templates often hard-code lang="en"
+    elif not fields.language:
+        updates["language"] = detected
     return dataclasses.replace(fields, **updates) if updates else fields
 
 
-def _from_text(fields: Fields, body: str, name: str) -> dict[str, object]:
-    """Missing date/authors/headline from the text extractor run on the body.
+def _from_text(fields: Fields, tree: HtmlElement, name: str) -> dict[str, object]:
+    """Missing date/authors/headline from the text extractor.
 
-    Imported lazily: the text path is optional for HTML and may fail on odd input,
-    which must not cost the HTML article.
+    Imported lazily: the text path is a separate module, and its failure on odd input
+    must not cost the HTML article.
     """
     try:
         from newsdex.extract.text import extract_text
     except ImportError:
         return {}
     try:
-        found = extract_text(body, name=name).fields
+        found = extract_text(visible_text(tree), name=name).fields
     except Exception as err:  # another module's heuristics on arbitrary text
         log.debug("%s: text fallback failed: %r", name, err)
         return {}

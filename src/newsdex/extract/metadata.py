@@ -86,11 +86,16 @@ _ORG_WORDS = re.compile(
     r"\b(staff|news|newsroom|desk|agency|agencies|press|reuters|afp|editorial|editors?|"
     r"team|media|inc|ltd|llc|group|times|post|journal|magazine|daily|online|network|"
     r"correspondents?|contributors?|wires?|bureau|service|tribune|herald|gazette|"
-    r"associated|bloomberg|cnn|bbc)\b",
+    r"associated|international|writer|reporter|insider|ministr(?:y|ies)|\w+\.com|bloomberg|cnn|bbc|admin)\b",
     re.IGNORECASE,
 )
-_BY = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\||/)\s*", re.IGNORECASE)
+_BY = re.compile(
+    r"^\s*(?:(?:written|analysis|opinion|story|words|text|reported|photos?)\s+)?by[:\s]+",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT = re.compile(
+    r"(?<=[a-z]{2})\.\s+|\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\||/)\s*", re.IGNORECASE
+)
 _TITLE_SEP = re.compile(r"\s+[|\-–—:·»]\s+")
 _TZ_ABBREVIATIONS = MappingProxyType({
     "UTC": 0, "GMT": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600,
@@ -379,9 +384,22 @@ def pick_authors(data: PageData, tree: HtmlElement, source: str | None) -> tuple
             if names:
                 break
     if not names:
-        for node in tree.xpath('//*[@rel="author" or @itemprop="author"][not(self::meta)]'):
-            names += split_authors(node.text_content())
+        names = _byline_names(tree)
     return clean_authors(names, source)
+
+
+def _byline_names(tree: HtmlElement) -> list[str]:
+    """Names from the visible byline (rel/itemprop author, class author/byline) of the
+    first such element outside related-story lists; pages without markup still show one."""
+    nodes = tree.xpath(
+        '//*[@rel="author" or @itemprop="author" or contains(@class, "author")'
+        ' or contains(@class, "byline")][not(self::meta)][not(self::link)]'
+    )
+    for node in nodes[:20]:
+        text = re.sub(r"\s+", " ", node.text_content()).strip()
+        if text and len(text.split()) <= 10 and not _in_boilerplate(node):
+            return split_authors(text)
+    return []
 
 
 def _ld_people(data: PageData, value: Any) -> list[str]:
@@ -408,12 +426,16 @@ def clean_authors(names: list[str], source: str | None) -> tuple[str, ...]:
     site = _squash(source or "")
     kept: list[str] = []
     for name in names:
-        name = _BY.sub("", name).strip()
+        name = _BY.sub("", re.sub(r"^\w+:\s+", "", name)).strip()
+        if name.lower().startswith("the "):
+            continue
         words = name.split()
         if not 1 <= len(words) <= 5 or _is_url(name) or re.search(r"[\d@<>{}]", name):
             continue
         if _ORG_WORDS.search(name) or (site and _squash(name) == site):
             continue
+        if len(words) == 1 and (name.isupper() or name.islower()):
+            continue  # agency codes (PTI, AFP) and user names (jdadmin)
         if name.isupper() and len(name) > 4:
             name = name.title()
         if name not in kept:
@@ -438,7 +460,6 @@ def pick_source(data: PageData) -> str | None:
         "apple-mobile-web-app-title",
         "publisher",
         "dc.publisher",
-        "twitter:site",
     )
 
 
