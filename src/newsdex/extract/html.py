@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -73,7 +74,7 @@ def complete_fields(fields: Fields, tree: HtmlElement, body: str, name: str) -> 
     so a page without authors alone (common: agency copy) does not trigger it. The
     language detected on the body wins over a declared one it contradicts: site
     templates often hard-code it."""
-    updates: dict[str, object] = {}
+    updates: dict[str, Any] = {}
     if not fields.date or not fields.headline:
         updates.update(_from_text(fields, tree, name))
     detected = detect_language(body[:LANGUAGE_SAMPLE])
@@ -84,7 +85,7 @@ def complete_fields(fields: Fields, tree: HtmlElement, body: str, name: str) -> 
     return dataclasses.replace(fields, **updates) if updates else fields
 
 
-def _from_text(fields: Fields, tree: HtmlElement, name: str) -> dict[str, object]:
+def _from_text(fields: Fields, tree: HtmlElement, name: str) -> dict[str, Any]:
     """Missing date/authors/headline from the text extractor.
 
     Imported lazily: the text path is a separate module, and its failure on odd input
@@ -99,7 +100,7 @@ def _from_text(fields: Fields, tree: HtmlElement, name: str) -> dict[str, object
     except Exception as err:  # another module's heuristics on arbitrary text
         log.debug("%s: text fallback failed: %r", name, err)
         return {}
-    updates: dict[str, object] = {}
+    updates: dict[str, Any] = {}
     if not fields.date and found.date:
         updates["date"] = found.date
     if not fields.authors and found.authors:
