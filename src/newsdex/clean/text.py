@@ -21,7 +21,6 @@ from newsdex.models import LineDecision
 logger = logging.getLogger(__name__)
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\w+")
 _PUNCT = re.compile(r"[.,;:!?\u3002\u3001\uff0c\uff01\uff1f]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026][\"'\u201d\u2019)\]\u00bb]*$")
@@ -61,6 +60,11 @@ _LINK_TAIL = re.compile(
     r"|read full story|full story|see more|learn more)\s*[\u00bb\u203a>\u2026.]*\s*$",
     _I,
 )
+_FOOTER_KEYS = (
+    "\u00a9", "(c)", "copyright", "rights", "privacy", "terms", "standards", "principles",
+    "contact", "about", "map", "cookie", "do not sell", "choices", "accessibility", "careers",
+)  # fmt: skip
+"""Substrings every `_FOOTER` match contains."""
 _HERE_LINK = re.compile(r"\b(?:here|live updates|live blog|live coverage)\s*[\u00bb>]*$")
 _FOOTER = re.compile(
     r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bprivacy (?:policy|notice"
@@ -128,6 +132,7 @@ _SHARE_WORDS = frozenset(
     )
 )  # fmt: skip
 _COMMENTER = re.compile(r"^\S+(?: \S+){0,3} (?:says|said|wrote|writes|replied)\s*:?$", _I)
+_COMMENTER_VERBS = ("says", "said", "wrote", "writes", "replied")
 _END_OF_PAGE = re.compile(r"\u00a9|\bcopyright\b|\ball rights reserved\b", _I)
 
 _BOILER_KINDS = frozenset(
@@ -184,8 +189,27 @@ def split_lines(text: str) -> list[str]:
     `str.splitlines` also breaks on \\r, form feeds and Unicode separators, which is
     what a copied page means by a new line.
     """
-    text = _ZERO_WIDTH.sub("", text)
-    return [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    return [" ".join(_ZERO_WIDTH.sub("", line).split()) for line in text.splitlines()]
+
+
+def describe_all(texts: list[str]) -> list[Line]:
+    """`describe` every line; repeated lines (menus printed twice) are measured once."""
+    seen: dict[str, Line] = {}
+    lines = []
+    for number, text in enumerate(texts, start=1):
+        known = seen.get(text)
+        if known is None:
+            known = seen[text] = describe(number, text)
+        lines.append(known if known.number == number else _renumber(known, number))
+    return lines
+
+
+def _renumber(line: Line, number: int) -> Line:
+    """Copy of `line` at another line number."""
+    return Line(
+        number, line.text, line.words, line.chars, line.punct, line.sentence_end,
+        line.vocab, line.reason,
+    )  # fmt: skip
 
 
 def describe(number: int, text: str) -> Line:
@@ -219,6 +243,7 @@ def vocab_kind(text: str, words: int) -> tuple[str, str]:
 
 
 def _is_comments(text: str, low: str, words: int) -> bool:
+    """A comments-section header: "Comments / 4", "12 responses to ..."."""
     return words <= 6 and bool(_COMMENTS.match(low))
 
 
@@ -233,6 +258,7 @@ def _is_share(text: str, low: str, words: int) -> bool:
 
 
 def _is_credit(text: str, low: str, words: int) -> bool:
+    """A reporting/editing credit: "Reporting by X; Editing by Y", "(With inputs from Z)"."""
     return words <= 40 and bool(_CREDIT.match(low))
 
 
@@ -248,6 +274,7 @@ def _is_byline(text: str, low: str, words: int) -> bool:
 
 
 def _is_relative_age(text: str, low: str, words: int) -> bool:
+    """An age such as "4 days ago": when the page was viewed, not when it was published."""
     return words <= 6 and bool(_RELATIVE_AGE.match(low))
 
 
@@ -259,6 +286,7 @@ def _is_dateline(text: str, low: str, words: int) -> bool:
 
 
 def _is_caption(text: str, low: str, words: int) -> bool:
+    """Photo captions, credits and gallery controls."""
     if words > 60:
         return False
     if _CAPTION.match(low) or low.endswith(_TOGGLE_ENDS) or any(m in low for m in _CAPTION_MARKS):
@@ -271,7 +299,7 @@ def _is_related(text: str, low: str, words: int) -> bool:
     match = _RELATED.match(low)
     if not match:
         return False
-    after = text[match.end() :].lstrip()
+    after = low[match.end() :].lstrip()
     if after[:1] in {":", "|", "-", "\u2013", "\u2014", ">", "\u00bb"}:
         return words <= 40
     return words <= 8 and not _SENTENCE_END.search(text)
@@ -288,7 +316,10 @@ def _is_promo(text: str, low: str, words: int) -> bool:
 
 
 def _is_footer(text: str, low: str, words: int) -> bool:
-    return words <= 30 and bool(_FOOTER.search(low))
+    """Legal/copyright lines; a substring pre-check keeps the regex off most lines."""
+    if words > 30 or not any(key in low for key in _FOOTER_KEYS):
+        return False
+    return bool(_FOOTER.search(low))
 
 
 _VOCAB_RULES = (
@@ -406,7 +437,10 @@ def mark_neighbours(lines: list[Line]) -> list[Line]:
 
 def _is_commenter(lines: list[Line], i: int) -> bool:
     """ "jane says:" followed by a date line starts a reader comment."""
-    if not _COMMENTER.match(lines[i].text[:100]):
+    text = lines[i].text
+    if len(text) > 100 or not text.rstrip(" :").endswith(_COMMENTER_VERBS):
+        return False
+    if not _COMMENTER.match(text):
         return False
     after = _neighbour(lines, i, 1, min(len(lines) - 1, i + 3))
     return after is not None and after.vocab == "dateline"
@@ -436,7 +470,7 @@ Labels = list[tuple[str, str]]
 
 def clean_lines(text: str) -> tuple[LineDecision, ...]:
     """One decision per input line (numbered from 1): keep it as body, or what it is."""
-    lines = mark_neighbours([describe(i + 1, t) for i, t in enumerate(split_lines(text))])
+    lines = mark_neighbours(describe_all(split_lines(text)))
     stop = comments_start(lines)
     start, end = densest_run(lines, stop)
     labels = _label_outside(lines, start, end, stop)

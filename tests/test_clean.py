@@ -1,0 +1,118 @@
+"""The line cleaner for copied page text: one decision per line, with the right kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdex.clean.text import body_text, clean_lines, trim_link_tail
+from newsdex.models import LineDecision
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+REUTERS = (SEEDS / "000_323cd50c165473e5.txt").read_text(encoding="utf-8")
+HT = (SEEDS / "001_b5843ce61b1f26ce.txt").read_text(encoding="utf-8")
+KINDS = {
+    "body", "headline", "byline", "dateline", "summary", "credit", "navigation", "promo",
+    "share", "related", "caption", "footer", "comments", "blank", "other",
+}  # fmt: skip
+
+
+def _kind_of(decisions: tuple[LineDecision, ...], text: str) -> str:
+    return next(d.kind for d in decisions if d.text == text)
+
+
+@pytest.mark.parametrize("text", [REUTERS, HT])
+def test_one_decision_per_line_numbered_from_one(text: str) -> None:
+    decisions = clean_lines(text)
+    assert [d.number for d in decisions] == list(range(1, len(text.splitlines()) + 1))
+    assert {d.kind for d in decisions} <= KINDS
+    assert all(d.keep == (d.kind == "body") for d in decisions)
+    assert all(d.reason for d in decisions)
+
+
+def test_reuters_seed_kinds() -> None:
+    decisions = clean_lines(REUTERS)
+    assert (
+        _kind_of(decisions, "Russia will not pause military operation in Ukraine for peace talks")
+        == "headline"
+    )
+    assert _kind_of(decisions, "By Reuters") == "byline"
+    assert _kind_of(decisions, "4 days ago") == "dateline"
+    assert _kind_of(decisions, "Reporting by Reuters; Editing by Guy Faulconbridge") == "credit"
+    assert _kind_of(decisions, "Our Standards: The Thomson Reuters Trust Principles.") == "footer"
+    assert _kind_of(decisions, "Comments / 4") == "comments"
+    assert _kind_of(decisions, "Neanderthal Chief") == "comments"
+    assert _kind_of(decisions, "Reply") == "comments"
+    comment = next(d for d in decisions if d.text.startswith("The only reason Russia"))
+    assert comment.kind == "comments" and not comment.keep
+    assert sum(d.keep for d in decisions) == 9
+
+
+def test_hindustan_times_seed_kinds() -> None:
+    decisions = clean_lines(HT)
+    assert (
+        _kind_of(decisions, "Written by Sharangee Dutta | Edited by Aryan Prakash, New Delhi")
+        == "byline"
+    )
+    assert _kind_of(decisions, "Apr 11, 2022 08:24 PM IST") == "dateline"
+    assert _kind_of(decisions, "Russian foreign minister Sergey Lavrov.(HT_PRINT)") == "caption"
+    also_read = next(d for d in decisions if d.text.startswith("Also Read | Zelenskyy"))
+    assert also_read.kind == "related"
+    assert _kind_of(decisions, "Russia-Ukraine war live updates here") == "promo"
+    assert _kind_of(decisions, "(With inputs from Reuters)") == "credit"
+    assert _kind_of(decisions, "SHARE THIS ARTICLE ON") == "share"
+    assert _kind_of(decisions, "Story Saved") == "share"
+    assert _kind_of(decisions, "OPEN APP") == "promo"
+    summary = [d for d in decisions if d.kind == "summary"]
+    assert len(summary) == 1 and summary[0].text.startswith(
+        "Russian foreign minister Sergey Lavrov said"
+    )
+    assert sum(d.keep for d in decisions) == 9
+
+
+def test_read_more_tail_trimmed_from_body() -> None:
+    body = body_text(clean_lines(REUTERS))
+    assert "read more" not in body
+    assert "war crime accusations against Russian troops.\n\n" in body
+    assert trim_link_tail("He left. Read more »") == "He left."
+    assert trim_link_tail("They wanted more") == "They wanted more"
+
+
+def test_comments_button_among_share_buttons_does_not_cut_the_article() -> None:
+    prose = [
+        f"The council approved plan number {i} on Tuesday after a long debate, officials said "
+        f"in a statement that ran to {i + 3} pages and named every member who voted."
+        for i in range(6)
+    ]
+    lines = ["Home", "By Ann Lee", *prose[:3], "Facebook", "Comments", "Print", *prose[3:]]
+    decisions = clean_lines("\n".join(lines))
+    kept = {d.text for d in decisions if d.keep}
+    assert set(prose[3:]) <= kept  # the article goes on after the share row
+    assert _kind_of(decisions, "Comments") == "comments"  # the button itself is not body
+
+
+def test_subheading_between_paragraphs_is_body() -> None:
+    prose = [
+        f"The company reported higher sales in region {i}, the chief executive said."
+        for i in range(4)
+    ]
+    text = "\n\n".join([*prose[:2], "Outlook for next year", *prose[2:]])
+    decisions = clean_lines(text)
+    assert _kind_of(decisions, "Outlook for next year") == "body"
+
+
+def test_menu_only_keeps_nothing() -> None:
+    decisions = clean_lines("Home\nWorld\nSports\nSubscribe\nSign in\n")
+    assert not any(d.keep for d in decisions)
+    assert _kind_of(decisions, "Subscribe") == "promo"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_clean_lines_total_on_arbitrary_text(text: str) -> None:
+    decisions = clean_lines(text)
+    assert len(decisions) == len(text.splitlines())
+    assert all(d.kind in KINDS for d in decisions)
