@@ -42,6 +42,7 @@ from newsdex.pipeline import (
     extract_document,
     index_paths,
     load_article,
+    load_articles,
 )
 
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
@@ -74,5 +75,6 @@ __all__ = [
     "extract_document",
     "index_paths",
     "load_article",
+    "load_articles",
     "read_document",
 ]

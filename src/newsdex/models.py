@@ -19,6 +19,10 @@ class RawDocument:
     text: str
     kind: DocKind
     encoding: str = "utf-8"
+    url: str | None = None
+    """Where the page was fetched from, when the container says (a WARC record)."""
+    crawled: str | None = None
+    """When the page was fetched (a WARC record's date): never a publication date."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Article:
     section: str | None = None
     credit: str | None = None
     summary: str | None = None
+    crawled: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (authors as a list)."""

@@ -18,6 +18,7 @@ from newsdex.corpus import Corpus
 from newsdex.errors import ExtractionError, LoadError, NotAnArticle, UnsupportedFile
 from newsdex.extract import extract_html, extract_text
 from newsdex.load import discover, read_document
+from newsdex.load.warc import SkippedRecords, is_warc, read_warc
 from newsdex.models import Article, Extracted, RawDocument
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class Problem:
     reason: str
     failed: bool
     """True for a failure (exit code non-zero); False for a skip (nothing to index)."""
+    count: int = 1
+    """How many documents it stands for (an archive's skipped records share one line)."""
 
 
 @dataclass
@@ -46,9 +49,9 @@ class IndexReport:
     def record(self, problem: Problem) -> None:
         self.problems.append(problem)
         if problem.failed:
-            self.failed += 1
+            self.failed += problem.count
         else:
-            self.skipped += 1
+            self.skipped += problem.count
 
 
 def extract_document(doc: RawDocument, *, reference_date: dt.date | None = None) -> Extracted:
@@ -78,12 +81,13 @@ def build_article(doc: RawDocument, extracted: Extracted) -> Article:
         date=fields.date,
         source=fields.source,
         authors=fields.authors,
-        url=fields.url,
         language=fields.language,
+        url=doc.url or fields.url,
         path=None if doc.name.startswith("<") else doc.name,
         section=fields.section,
         credit=fields.credit,
         summary=fields.summary,
+        crawled=doc.crawled,
     )
 
 
@@ -95,9 +99,20 @@ def _first_words(body: str) -> str:
 
 
 def load_article(path: str | Path) -> Article:
-    """Read, clean and extract one file. Raises LoadError or ExtractionError."""
+    """Read, clean and extract one file. Raises LoadError or ExtractionError.
+
+    A web archive holds many articles: read it with `load_articles`.
+    """
+    if is_warc(Path(path)):
+        raise LoadError(str(path), "a web archive holds many articles: use load_articles")
     doc = read_document(path)
     return build_article(doc, extract_document(doc))
+
+
+def load_articles(paths: str | Path | Iterable[str | Path]) -> Iterator[Article | Problem]:
+    """Every article under `paths` (files, folders, archives), or the Problem that stopped one."""
+    roots = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    return _outcomes(collect(roots), None)
 
 
 def process(source: Source) -> Article | Problem:
@@ -155,9 +170,22 @@ def _outcomes(
     sources: Iterable[Source], on_progress: Callable[[int], None] | None
 ) -> Iterator[Article | Problem]:
     for source in sources:
-        yield process(source)
+        if isinstance(source, Path) and is_warc(source):
+            yield from _archive_outcomes(source)
+        else:
+            yield process(source)
         if on_progress:
             on_progress(1)
+
+
+def _archive_outcomes(path: Path) -> Iterator[Article | Problem]:
+    """One outcome per HTML record; skipped records as one line per reason."""
+    for item in read_warc(path):
+        if isinstance(item, SkippedRecords):
+            for reason, n in item.counts.items():
+                yield Problem(item.path, f"{n} {reason}", failed=False, count=n)
+        else:
+            yield process(item)
 
 
 def index_paths(

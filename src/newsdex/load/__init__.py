@@ -1,19 +1,23 @@
 """Loading: files, folders and stdin -> decoded raw documents.
 
 Folders are walked recursively (symlink loops are detected); a file's kind comes from
-its extension (`.txt` text, `.html`/`.htm` HTML), or from its content when it was named
-explicitly with another extension. Decoding lives in `newsdex.load.decode`.
+its extension (`.txt` text, `.html`/`.htm` HTML, either gzip-compressed as `.gz`), or
+from its content when it was named explicitly with another extension. Decoding lives
+in `newsdex.load.decode`, web archives in `newsdex.load.warc`.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsdex.errors import LoadError, UnsupportedFile
 from newsdex.load.decode import decode_bytes, looks_like_html
+from newsdex.load.warc import is_warc
 from newsdex.models import DocKind, RawDocument
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,8 @@ __all__ = ["discover", "read_document", "document_from_bytes", "kind_for_suffix"
 
 def kind_for_suffix(path: Path) -> DocKind | None:
     suffix = path.suffix.lower()
+    if suffix == ".gz":
+        suffix = Path(path.stem).suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return "text"
     if suffix in HTML_SUFFIXES:
@@ -77,7 +83,7 @@ def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[Path | LoadError]:
             continue
         if is_dir:
             yield from _walk(path, seen)
-        elif is_file and kind_for_suffix(path) is not None:
+        elif is_file and (kind_for_suffix(path) is not None or is_warc(path)):
             yield path
 
 
@@ -88,10 +94,22 @@ def read_document(path: str | Path) -> RawDocument:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise UnsupportedFile(str(path), f"file too large ({size} bytes > {MAX_BYTES})")
-        data = path.read_bytes()
+        data = _read_gzip(path) if path.suffix.lower() == ".gz" else path.read_bytes()
     except OSError as exc:
         raise LoadError(str(path), exc.strerror or str(exc)) from exc
     return document_from_bytes(data, name=str(path), kind=kind_for_suffix(path))
+
+
+def _read_gzip(path: Path) -> bytes:
+    """Decompress at most MAX_BYTES: a small file may expand without bound (a gzip bomb)."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise LoadError(str(path), f"broken gzip data: {exc}") from exc
+    if len(data) > MAX_BYTES:
+        raise UnsupportedFile(str(path), f"decompresses to more than {MAX_BYTES} bytes")
+    return data
 
 
 def document_from_bytes(data: bytes, *, name: str, kind: DocKind | None = None) -> RawDocument:

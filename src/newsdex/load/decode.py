@@ -32,8 +32,12 @@ _WESTERN = frozenset(
 _WESTERN_SHARE = 0.97
 
 
-def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
-    """Return (text, encoding name) or raise LoadError/UnsupportedFile."""
+def decode_bytes(data: bytes, *, name: str, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding name) or raise LoadError/UnsupportedFile.
+
+    `declared` is a charset named outside the bytes (an HTTP header); it ranks with
+    the page's own <meta> declaration, after a BOM and valid UTF-8.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode(data, encoding, name), encoding
@@ -43,7 +47,7 @@ def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data)
+    declared = _known_codec(declared) or _declared_charset(data)
     if declared:
         try:
             return data.decode(declared), declared
@@ -83,7 +87,12 @@ def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:_SNIFF])
     if not match:
         return None
-    name = match.group(1).decode("ascii", "ignore")
+    return _known_codec(match.group(1).decode("ascii", "ignore"))
+
+
+def _known_codec(name: str | None) -> str | None:
+    if not name:
+        return None
     try:
         return codecs.lookup(name).name
     except LookupError:
