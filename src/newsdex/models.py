@@ -86,8 +86,9 @@ class Article:
     crawled: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (authors as a list)."""
-        data = dataclasses.asdict(self)
+        """A JSON-ready dict (authors as a list). Shallow: every value is immutable, and
+        `dataclasses.asdict` deep-copies, which cost 4x the time of indexing a document."""
+        data = {f.name: getattr(self, f.name) for f in _ARTICLE_FIELDS}
         data["authors"] = list(self.authors)
         return data
 
@@ -103,6 +104,9 @@ class Article:
     def day(self) -> str | None:
         """The calendar day as written in the article (`YYYY-MM-DD`)."""
         return self.date[:10] if self.date else None
+
+
+_ARTICLE_FIELDS = dataclasses.fields(Article)
 
 
 @dataclass(frozen=True)
