@@ -171,3 +171,81 @@ def test_arbitrary_text_raises_nothing_but_not_an_article(text: str) -> None:
 def test_arbitrary_tag_soup_raises_nothing_but_not_an_article(parts: list[str]) -> None:
     with contextlib.suppress(NotAnArticle):
         extract_html("".join(parts), name="soup")
+
+
+def test_visible_h1_wins_over_reworded_og_title() -> None:
+    head = (
+        "<title>Council votes to repair old bridge | River Gazette</title>"
+        "<meta property='og:title' content='Council votes to repair old bridge - River Gazette "
+        "(PHOTOS)'><meta property='og:site_name' content='River Gazette'>"
+    )
+    page = article_page(head).replace(
+        "<h1>Bridge vote</h1>", "<h1>Council votes to repair old bridge</h1>"
+    )
+    assert extract_html(page).fields.headline == "Council votes to repair old bridge"
+
+
+def test_site_logo_h1_does_not_replace_the_headline() -> None:
+    head = "<meta property='og:title' content='Council votes to repair old bridge'>"
+    page = article_page(head).replace("<h1>Bridge vote</h1>", "<h1>River Gazette</h1>")
+    assert extract_html(page).fields.headline == "Council votes to repair old bridge"
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ("Tom Krisher, AP Auto Writer", ("Tom Krisher",)),
+        ("Jeff FoustMonday, November 18, 2019", ("Jeff Foust",)),
+        ("By Ann Lee, Senior Political Correspondent and Bo Chan", ("Ann Lee", "Bo Chan")),
+    ],
+)
+def test_author_job_titles_and_glued_dates_are_stripped(meta: str, expected: tuple[str]) -> None:
+    head = f"<meta name='author' content='{meta}'>"
+    assert extract_html(article_page(head)).fields.authors == expected
+
+
+def test_source_from_title_suffix_rather_than_domain() -> None:
+    head = (
+        "<title>Council votes to repair bridge - River Gazette</title>"
+        "<link rel='canonical' href='https://www.rivergazette.example/bridge'>"
+    )
+    assert extract_html(article_page(head)).fields.source == "River Gazette"
+
+
+def test_source_from_jsonld_website_over_lowercase_site_handle() -> None:
+    ld = {"@type": "WebSite", "name": "River Gazette", "url": "https://rg.example/"}
+    head = (
+        "<meta property='og:site_name' content='rivergazette'>"
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    )
+    assert extract_html(article_page(head)).fields.source == "River Gazette"
+
+
+def test_source_falls_back_to_domain_when_page_names_no_publisher() -> None:
+    head = "<link rel='canonical' href='https://www.rivergazette.example/bridge'>"
+    assert extract_html(article_page(head)).fields.source == "rivergazette.example"
+
+
+def test_shipped_block_model_is_loaded_and_filters_furniture() -> None:
+    from newsdex.clean.html import DEFAULT_BLOCK_MODEL, BodyOptions
+
+    assert DEFAULT_BLOCK_MODEL is not None
+    promo = (
+        "<p><a href='/n'>Sign up for our newsletter</a></p>"
+        "<p><a href='/a'>Related: Council approves budget</a></p>"
+    )
+    page = article_page("").replace("</article>", promo + "</article>")
+    body = extract_html(page).body
+    assert "newsletter" not in body and "Related" not in body
+    assert "Paragraph 5 of the report" in body
+    rules = extract_html(page, options=BodyOptions(use_model=False)).body
+    assert "Paragraph 5 of the report" in rules
+
+
+def test_schedule_without_sentences_is_an_article() -> None:
+    rows = "".join(
+        f"<p>Round {i}: {d} March at the Interlagos circuit in Sao Paulo state</p>"
+        for i, d in enumerate(range(3, 30, 3), start=1)
+    )
+    page = f"<html><body><article><h1>Race calendar</h1>{rows}</article></body></html>"
+    assert "Round 9" in extract_html(page).body

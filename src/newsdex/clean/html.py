@@ -9,10 +9,16 @@ the same tree is shared with the metadata reader; trafilatura copies it before p
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import math
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
 
 import trafilatura
 from dateutil import parser as dateparser
@@ -42,6 +48,10 @@ class BodyOptions:
     fast: bool = True
     include_tables: bool = True
     filter_lines: bool = True
+    use_model: bool = True
+    """Filter with the learned block classifier (rules alone when False or missing)."""
+    model: BlockModel | None = None
+    """A classifier to use instead of the shipped one (the benchmark's k-fold runs)."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +84,17 @@ def parse_html(html: str) -> HtmlElement | None:
 
 
 def extract_body(
-    tree: HtmlElement, options: BodyOptions | None = None, *, headline: str | None = None
+    tree: HtmlElement,
+    options: BodyOptions | None = None,
+    *,
+    headline: str | None = None,
+    summary: str | None = None,
 ) -> str:
     """Article text of `tree`, paragraphs joined by a blank line ("" when none).
 
     `headline`, when known, is removed from the body: trafilatura often keeps the
-    title that sits inside the article container.
+    title that sits inside the article container. `summary` (the page description)
+    helps the classifier tell a standfirst from the first paragraph.
     """
     options = options or BodyOptions()
     body = run_trafilatura(tree, options)
@@ -87,7 +102,8 @@ def extract_body(
         return ""
     found = blocks(body)
     if options.filter_lines:
-        found = filter_blocks(found, headline=headline)
+        model = options.model or (DEFAULT_BLOCK_MODEL if options.use_model else None)
+        found = filter_blocks(found, headline=headline, summary=summary, model=model)
     return "\n\n".join(block.text for block in found)
 
 
@@ -243,27 +259,51 @@ _CONTACT_ONLY = re.compile(
 _DATELINE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d{2}\b")
 
 
-def filter_blocks(found: list[Block], *, headline: str | None = None) -> list[Block]:
+def filter_blocks(
+    found: list[Block],
+    *,
+    headline: str | None = None,
+    summary: str | None = None,
+    model: BlockModel | None = None,
+) -> list[Block]:
     """Drop blocks that are site furniture rather than article text.
 
-    A list directly after a dropped "Related"-style line is dropped too: it is the
-    list of links that line introduced.
+    With a `model`, the classifier decides each block (the rules are among its
+    inputs); without one, the rules do, and a list directly after a dropped
+    "Related"-style line is dropped too: it is the list of links that line introduced.
+    A repeat of the headline always goes.
     """
     title = _squash(headline or "")
+    keep = _model_keeps(found, headline, summary, model) if model else _rule_keeps(found)
     kept: list[Block] = []
-    skipping_list = False
-    for block in found:
-        if skipping_list and block.tag == "list":
-            continue
-        skipping_list = False
-        if title and _squash(block.text) == title:
-            continue
-        if is_boilerplate(block):
-            skipping_list = block.tag != "list"
+    for block, wanted in zip(found, keep, strict=True):
+        if not wanted or (title and _squash(block.text) == title):
             continue
         text = _TRAILER.sub("", block.text)
         kept.append(dataclasses.replace(block, text=text) if text != block.text else block)
     return kept
+
+
+def _model_keeps(
+    found: list[Block], headline: str | None, summary: str | None, model: BlockModel
+) -> list[bool]:
+    """The classifier's keep/drop decision for each block."""
+    rows = block_features(found, headline, summary)
+    return [model.probability(row) >= model.threshold for row in rows]
+
+
+def _rule_keeps(found: list[Block]) -> list[bool]:
+    """The hand-written rules' keep/drop decision for each block."""
+    keep: list[bool] = []
+    skipping_list = False
+    for block in found:
+        if skipping_list and block.tag == "list":
+            keep.append(False)
+            continue
+        dropped = is_boilerplate(block)
+        skipping_list = dropped and block.tag != "list"
+        keep.append(not dropped)
+    return keep
 
 
 def is_boilerplate(block: Block) -> bool:
@@ -299,3 +339,264 @@ def _is_date_line(text: str) -> bool:
 def _squash(text: str) -> str:
     """Lower-case letters and digits only, so near-identical strings compare equal."""
     return re.sub(r"\W+", "", text.lower())
+
+
+# --- learned block classifier -------------------------------------------------------
+
+_KEYWORD_PATTERNS = MappingProxyType(
+    {
+        "kw_share": (
+            r"\b(?:share|shares|shared|tweet|facebook|twitter|whatsapp|linkedin|pinterest|"
+            r"reddit|e-?mail|print|copy link)\b"
+        ),
+        "kw_subscribe": (
+            r"\b(?:subscribe\w*|subscription|newsletters?|sign(?:ing)? up|inbox|register|"
+            r"log ?in|members?hip|follow us|download (?:our|the) app|podcast)\b"
+        ),
+        "kw_related": (
+            r"\b(?:related|read (?:more|also|next)|see (?:also|more)|also read|more from|"
+            r"recommended|popular|trending|most (?:read|viewed|shared)|you (?:may|might)|"
+            r"watch|videos?|top stories|latest|more stories|next article)\b"
+        ),
+        "kw_caption": (
+            r"\b(?:photo|photos|photograph|image|images|picture|caption|getty|credit|"
+            r"file photo|courtesy|shutterstock|illustration|pictured)\b|©|\(ap\)|/ap\b"
+        ),
+        "kw_legal": (
+            r"\b(?:advertisement|advertising|sponsored|cookies?|privacy|terms|"
+            r"rights reserved|copyright|disclaimer|contact us|about us)\b"
+        ),
+        "kw_credit": (
+            r"\b(?:reporting by|editing by|edited by|contributed|contributing|compiled by|"
+            r"writers?|correspondent|reported from|additional reporting|is a (?:reporter|"
+            r"writer|columnist|correspondent|contributor|freelance)|may be reached|"
+            r"can be reached|contact (?:him|her|the author))\b"
+        ),
+        "kw_promo": (
+            r"\b(?:click here|get access|for as little as|free trial|special offer|deals?|"
+            r"join (?:us|our|now)|members get|discount|\d+% off|buy now|order now|"
+            r"learn more|find out more|visit (?:our|the)|available (?:on|at)|personal, "
+            r"non-commercial)\b"
+        ),
+        "kw_comment": (
+            r"\b(?:comments?|reply|replies|join the (?:conversation|discussion)|"
+            r"leave a|posted by|reader)\b"
+        ),
+    }
+)
+_KEYWORDS = re.compile(
+    "|".join(f"(?P<{name}>{pattern})" for name, pattern in _KEYWORD_PATTERNS.items())
+)
+"""All vocabulary groups (lower case) in one pattern: one scan of a lower-cased block
+finds every group it hits; this is 2-3 times faster than case-insensitive matching."""
+KEYWORD_SPAN = 400
+"""Characters of a block searched for vocabulary: furniture lines are short, and in a
+long paragraph a stray "share" or "photo" says nothing."""
+SHAPE_WORDS = 200
+"""Words of a block looked at for case and digit shares: a long block's start is enough."""
+_WORDS = re.compile(r"\w+")
+_SENTENCE_STOP = re.compile(r"[.!?。！？](?:[\"'”’)]|\s|$)")
+_OWN_FEATURES = (
+    "log_words",
+    "log_chars",
+    "link_share",
+    "link_heavy",
+    "tag_head",
+    "tag_list",
+    "tag_quote",
+    "tag_table",
+    "ends_sentence",
+    "sentence_rate",
+    "comma_rate",
+    "capital_share",
+    "digit_share",
+    "upper_share",
+    "short",
+    "has_contact",
+    "starts_by",
+    "rule_boilerplate",
+    "headline_overlap",
+    "summary_overlap",
+    "summary_head",
+    *_KEYWORD_PATTERNS,
+)
+_PAGE_FEATURES = (
+    "position",
+    "first",
+    "last",
+    "before_first_long",
+    "after_last_long",
+    "text_before",
+    "text_after",
+    "relative_length",
+    "log_blocks",
+)
+_NEIGHBOUR_FEATURES = ("link_share", "log_words", "ends_sentence", "rule_boilerplate", "tag_list")
+FEATURE_NAMES: tuple[str, ...] = (
+    *_OWN_FEATURES,
+    *_PAGE_FEATURES,
+    *(f"prev_{name}" for name in _NEIGHBOUR_FEATURES),
+    *(f"next_{name}" for name in _NEIGHBOUR_FEATURES),
+    "prev_missing",
+    "next_missing",
+)
+"""Inputs of the block classifier, in the order its weights are stored."""
+
+LONG_BLOCK_WORDS = 40
+"""A block this long is article prose on virtually every page; it anchors positions."""
+
+
+@dataclass(frozen=True)
+class BlockModel:
+    """Logistic regression over `FEATURE_NAMES`, trained offline by
+    `bench/train_html_blocks.py`; inference is a dot product, so no numpy at runtime."""
+
+    names: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.5
+
+    def probability(self, features: Sequence[float]) -> float:
+        """P(block is article body) for one feature vector."""
+        z = self.bias + sum(
+            w * (x - m) / s
+            for w, x, m, s in zip(self.weights, features, self.means, self.scales, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BlockModel:
+        """Model from its JSON form; refuses weights made for another feature set."""
+        names = tuple(data["features"])
+        if names != FEATURE_NAMES:
+            raise ValueError("block model was trained on a different feature set")
+        return cls(
+            names=names,
+            means=tuple(float(v) for v in data["means"]),
+            scales=tuple(float(v) or 1.0 for v in data["scales"]),
+            weights=tuple(float(v) for v in data["weights"]),
+            bias=float(data["bias"]),
+            threshold=float(data.get("threshold", 0.5)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (rounded: six digits are far below the model's noise)."""
+        return {
+            "features": list(self.names),
+            "means": [round(v, 6) for v in self.means],
+            "scales": [round(v, 6) for v in self.scales],
+            "weights": [round(v, 6) for v in self.weights],
+            "bias": round(self.bias, 6),
+            "threshold": self.threshold,
+        }
+
+
+def load_block_model() -> BlockModel | None:
+    """The shipped model (`newsdex/data/html_blocks.json`), or None when it is missing
+    or stale, in which case the hand-written rules alone filter the blocks."""
+    try:
+        text = resources.files("newsdex").joinpath("data/html_blocks.json").read_text("utf-8")
+        return BlockModel.from_dict(json.loads(text))
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.warning("block model unavailable, using rules only: %r", err)
+        return None
+
+
+def block_features(
+    found: Sequence[Block], headline: str | None = None, summary: str | None = None
+) -> list[list[float]]:
+    """One feature vector per block, in `FEATURE_NAMES` order: the block's own shape,
+    where it sits on the page, and its two neighbours' shape. `summary` is the page's
+    description: a standfirst repeating it is usually not article text."""
+    title = set(_WORDS.findall((headline or "").lower()))
+    standfirst = set(_WORDS.findall((summary or "").lower()))
+    own = [_own_features(block, title, standfirst) for block in found]
+    page = _page_features(found)
+    index = {name: i for i, name in enumerate(_OWN_FEATURES)}
+    picks = [index[name] for name in _NEIGHBOUR_FEATURES]
+    blank = [0.0] * len(picks)
+    rows = []
+    for i, vector in enumerate(own):
+        prev = [own[i - 1][k] for k in picks] if i > 0 else blank
+        nxt = [own[i + 1][k] for k in picks] if i + 1 < len(own) else blank
+        missing = [float(i == 0), float(i + 1 == len(own))]
+        rows.append(vector + page[i] + prev + nxt + missing)
+    return rows
+
+
+def _own_features(block: Block, title: set[str], standfirst: set[str]) -> list[float]:
+    """Shape of one block: size, links, punctuation, case, kind and vocabulary."""
+    text = block.text
+    words = _WORDS.findall(text)
+    n = max(1, len(words))
+    lowered = {w.lower() for w in words}
+    stripped = text.rstrip(" \"'”’)")
+    hits = {match.lastgroup for match in _KEYWORDS.finditer(text[:KEYWORD_SPAN].lower())}
+    sample = words[:SHAPE_WORDS]
+    return [
+        math.log1p(len(words)),
+        math.log1p(len(text)),
+        block.link_share,
+        float(block.link_share >= 0.8),
+        float(block.tag == "head"),
+        float(block.tag == "list"),
+        float(block.tag == "quote"),
+        float(block.tag == "table"),
+        float(stripped.endswith((".", "!", "?", "。", "！", "？"))),
+        min(1.0, len(_SENTENCE_STOP.findall(text)) * 10 / n),
+        min(1.0, text.count(",") * 10 / n),
+        sum(w[0].isupper() for w in sample) / max(1, len(sample)),
+        sum(w.isdigit() for w in sample) / max(1, len(sample)),
+        float(text.isupper()),
+        float(len(words) <= 6),
+        float(bool(re.search(r"\S+@\S+\.\w|https?://|www\.", text))),
+        float(bool(_BY_LINE.match(text))),
+        float(is_boilerplate(block)),
+        _jaccard(lowered, title),
+        _jaccard(lowered, standfirst),
+        _jaccard(lowered, standfirst) * (block.tag == "head"),
+        *(float(name in hits) for name in _KEYWORD_PATTERNS),
+    ]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    """Word-set overlap of two texts (0 when either is empty)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _page_features(found: Sequence[Block]) -> list[list[float]]:
+    """Where each block sits: relative position, and before/after the article's
+    long paragraphs (teasers and footers live outside that span)."""
+    sizes = [len(block.text) for block in found]
+    total = max(1, sum(sizes))
+    longest = max(sizes, default=1) or 1
+    long_at = [i for i, b in enumerate(found) if len(_WORDS.findall(b.text)) >= LONG_BLOCK_WORDS]
+    first_long = long_at[0] if long_at else 0
+    last_long = long_at[-1] if long_at else len(found) - 1
+    rows = []
+    before = 0
+    for i, size in enumerate(sizes):
+        rows.append(
+            [
+                i / max(1, len(found) - 1),
+                float(i == 0),
+                float(i + 1 == len(found)),
+                float(i < first_long),
+                float(i > last_long),
+                before / total,
+                (total - before - size) / total,
+                size / longest,
+                math.log1p(len(found)),
+            ]
+        )
+        before += size
+    return rows
+
+
+_BY_LINE = re.compile(r"^\s*(?:(?:written|reported|photos?|words)\s+)?by\s+\S", re.IGNORECASE)
+
+
+DEFAULT_BLOCK_MODEL: BlockModel | None = load_block_model()
+"""The shipped classifier (immutable), read once at import."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from newsdex.clean.html import extract_body, parse_html, visible_text
+from newsdex.clean.html import BodyOptions, extract_body, parse_html, visible_text
 from newsdex.errors import NotAnArticle
 from newsdex.extract.language import detect_language
 from newsdex.extract.metadata import read_metadata
@@ -26,11 +26,17 @@ LANGUAGE_SAMPLE = 1500
 """Characters of body given to language detection: plenty to tell, and cheap."""
 
 MIN_BODY_WORDS = 15
+LIST_ARTICLE_WORDS = 60
+"""A body without sentences is still an article (a schedule, a results table) when
+it has at least this many words, at four or more a line on average."""
 """Below this the page is a stub, a menu or an error page, not an article."""
 
 
-def extract_html(html: str, *, name: str = "<html>") -> Extracted:
-    """Fields and body of the article in saved page `html`.
+def extract_html(
+    html: str, *, name: str = "<html>", options: BodyOptions | None = None
+) -> Extracted:
+    """Fields and body of the article in saved page `html`; `options` tune the body
+    extractor (the benchmark passes held-out block models through it).
 
     Raises `NotAnArticle` (and nothing else) when the page holds no article text.
     """
@@ -40,7 +46,7 @@ def extract_html(html: str, *, name: str = "<html>") -> Extracted:
     if tree is None:
         raise NotAnArticle(name, "not readable as HTML")
     fields = _read_fields(tree, name)
-    body = extract_body(tree, headline=fields.headline)
+    body = extract_body(tree, options, headline=fields.headline, summary=fields.summary)
     words = len(re.findall(r"\w+", body))
     if words < MIN_BODY_WORDS:
         raise NotAnArticle(name, f"no article text found ({words} words of main text)")
@@ -50,12 +56,16 @@ def extract_html(html: str, *, name: str = "<html>") -> Extracted:
 
 
 def has_prose(body: str) -> bool:
-    """True when some paragraph reads as running text: long enough and holding a
-    sentence end. Menus and link lists that trafilatura's fallback returns for pages
-    without an article have neither."""
-    return any(
-        len(paragraph) >= 60 and _SENTENCE_END.search(paragraph) for paragraph in body.split("\n\n")
-    )
+    """True when some paragraph reads as running text (long enough, with a sentence
+    end), or the text is substantial in lines of several words (a schedule, a table of
+    results). Menus and link lists that trafilatura's fallback returns for pages without
+    an article are neither: short labels, and link-heavy lines the block filter drops."""
+    paragraphs = body.split("\n\n")
+    if any(len(p) >= 60 and _SENTENCE_END.search(p) for p in paragraphs):
+        return True
+    words = len(re.findall(r"\w+", body))
+    lines = sum(1 for line in body.split("\n") if line.strip())
+    return words >= LIST_ARTICLE_WORDS and words >= 4 * lines
 
 
 def _read_fields(tree: HtmlElement, name: str) -> Fields:

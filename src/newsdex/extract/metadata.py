@@ -114,12 +114,14 @@ class PageData:
     objects_by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     canonical: str | None = None
     lang: str | None = None
+    organisations: list[str] = field(default_factory=list)
+    """Names of Organization/WebSite objects anywhere in the JSON-LD (publisher kin)."""
 
 
 def read_metadata(tree: HtmlElement) -> Fields:
     """Fields found in the structured data of `tree` (any may be None)."""
     data = gather(tree)
-    source = pick_source(data)
+    source = pick_source(data, tree)
     url = pick_url(data)
     if source is None and url:
         source = source_from_domain(url)
@@ -163,6 +165,8 @@ def _index_object(data: PageData, obj: dict[str, Any]) -> None:
         data.objects_by_id.setdefault(ident, obj)
     if _types(obj) & ARTICLE_TYPES:
         data.articles.append(obj)
+    elif _types(obj) & _ORG_TYPES and (name := _text(obj.get("name"))):
+        data.organisations.append(_unescape(name))
 
 
 def parse_jsonld(text: str) -> Any:
@@ -249,20 +253,52 @@ def _meta(data: PageData, *keys: str) -> str | None:
 
 
 def pick_headline(data: PageData, tree: HtmlElement, source: str | None) -> str | None:
-    """JSON-LD headline, then og/twitter title, then the first `<h1>`, then `<title>`."""
-    for value in _ld_values(data, "headline"):
-        if text := _text(value):
-            return _unescape(text)
-    text = _meta(data, "og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title")
-    if text:
-        return strip_site_suffix(_unescape(text), source)
-    for tag in ("h1", "title"):
-        node = tree.find(f".//{tag}")
-        if node is not None:
-            text = re.sub(r"\s+", " ", node.text_content()).strip()
-            if text:
-                return strip_site_suffix(text, source)
-    return None
+    """The article's headline as the page shows it.
+
+    Structured candidates (JSON-LD headline, og/twitter title, `<title>`, site suffixes
+    stripped) are compared with the visible `<h1>`: when the h1 is a close variant of
+    one (social rewording, a suffix the stripper missed) the h1 wins, since it is what
+    readers see; an h1 unlike all of them is the site logo or a teaser and is ignored.
+    Otherwise the candidate closest to the suffix-less `<title>` wins, in order of trust.
+    """
+    candidates = _headline_candidates(data, tree, source)
+    h1 = _first_text(tree, "h1")
+    if h1 and len(h1) <= 300:
+        h1 = strip_site_suffix(h1, source)
+        if any(_word_overlap(h1, c) >= HEADLINE_MATCH for c in candidates):
+            return h1
+    if not candidates:
+        return h1 or None
+    title = _first_text(tree, "title")
+    reference = strip_site_suffix(title, source) if title else candidates[0]
+    return max(candidates, key=lambda c: _word_overlap(c, reference))
+
+
+HEADLINE_MATCH = 0.6
+"""Word overlap above which the visible h1 counts as a variant of a structured title."""
+
+
+def _headline_candidates(data: PageData, tree: HtmlElement, source: str | None) -> list[str]:
+    """Structured headlines in order of trust, unescaped and without site suffixes."""
+    found = [_unescape(t) for t in map(_text, _ld_values(data, "headline")) if t]
+    for key in ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title"):
+        found += [_unescape(v) for v in data.meta.get(key, ())]
+    if title := _first_text(tree, "title"):
+        found.append(title)
+    cleaned = [strip_site_suffix(re.sub(r"\s+", " ", t).strip(), source) for t in found]
+    return list(dict.fromkeys(t for t in cleaned if t))
+
+
+def _first_text(tree: HtmlElement, tag: str) -> str:
+    """Whitespace-collapsed text of the first `tag` element ("" when none)."""
+    node = tree.find(f".//{tag}")
+    return re.sub(r"\s+", " ", node.text_content()).strip() if node is not None else ""
+
+
+def _word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the word sets of two titles (case-folded)."""
+    left, right = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return len(left & right) / len(left | right) if left and right else 0.0
 
 
 def _unescape(text: str) -> str:
@@ -427,6 +463,7 @@ def clean_authors(names: list[str], source: str | None) -> tuple[str, ...]:
     kept: list[str] = []
     for name in names:
         name = _BY.sub("", re.sub(r"^\w+:\s+", "", name)).strip()
+        name = strip_job_title(_GLUED_DATE.sub("", name).strip())
         if name.lower().startswith("the "):
             continue
         words = name.split()
@@ -443,24 +480,140 @@ def clean_authors(names: list[str], source: str | None) -> tuple[str, ...]:
     return tuple(kept)
 
 
+_GLUED_DATE = re.compile(
+    r"(?<=[a-z])(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December|Updated|Published)\b.*$"
+)
+"""A date run into the name by a template without a separator: `Jeff FoustMonday`."""
+_JOB_NOUNS = frozenset(
+    [
+        "writer",
+        "writers",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "columnist",
+        "contributor",
+        "photographer",
+        "producer",
+        "analyst",
+        "journalist",
+        "intern",
+        "critic",
+    ]
+)
+_JOB_WORDS = _JOB_NOUNS | frozenset(
+    [
+        "staff",
+        "chief",
+        "senior",
+        "associate",
+        "managing",
+        "deputy",
+        "contributing",
+        "special",
+        "political",
+        "business",
+        "sports",
+        "auto",
+        "science",
+        "technology",
+        "tech",
+        "health",
+        "national",
+        "foreign",
+        "white",
+        "house",
+        "news",
+        "data",
+        "investigative",
+        "digital",
+        "travel",
+        "food",
+        "opinion",
+        "associated",
+        "press",
+        "at",
+        "large",
+        "legal",
+        "economics",
+        "features",
+        "entertainment",
+        "education",
+        "environment",
+        "general",
+        "assignment",
+        "metro",
+        "local",
+        "global",
+    ]
+)
+
+
+def strip_job_title(name: str) -> str:
+    """`Tom Krisher AP Auto Writer` -> `Tom Krisher`; a bare title gives ""."""
+    words = name.split()
+    if not words or words[-1].lower().strip(",.") not in _JOB_NOUNS:
+        return name
+    while words and (
+        words[-1].lower().strip(",.-") in _JOB_WORDS or re.fullmatch(r"[A-Z]{2,4},?", words[-1])
+    ):
+        words.pop()
+    return " ".join(words).rstrip(" ,-–—")
+
+
 def _is_url(text: str) -> bool:
     """True for values that are links (article:author often is), not names."""
     return bool(re.match(r"\s*(?:https?:)?//|\s*www\.", text))
 
 
-def pick_source(data: PageData) -> str | None:
-    """Publisher name: JSON-LD publisher, og:site_name, application-name, and kin."""
+def pick_source(data: PageData, tree: HtmlElement) -> str | None:
+    """Publisher name wherever the page gives it: the article's JSON-LD publisher,
+    og:site_name, application-name and kin, any JSON-LD Organization/WebSite, then a
+    `Headline | Site Name` title suffix. Bare-domain values count only as a last resort
+    (the caller falls back to the host): a name is what readers know the site by."""
+    found: list[str] = []
     for value in _ld_values(data, "publisher"):
         if name := _text(_resolve(data, value)):
-            return _unescape(name)
-    return _meta(
-        data,
-        "og:site_name",
-        "application-name",
-        "apple-mobile-web-app-title",
-        "publisher",
-        "dc.publisher",
-    )
+            found.append(_unescape(name))
+    for key in _SOURCE_META:
+        found += [re.sub(r"\s+", " ", v).strip() for v in data.meta.get(key, ())]
+    found += data.organisations
+    if suffix := _title_suffix(_first_text(tree, "title")):
+        found.append(suffix)
+    names = [n for n in found if n and not _is_url(n) and len(n) <= 80]
+    return next((n for n in names if not _is_domain(n)), names[0] if names else None)
+
+
+_SOURCE_META = (
+    "og:site_name",
+    "application-name",
+    "apple-mobile-web-app-title",
+    "publisher",
+    "dc.publisher",
+)
+SITE_NAME_WORDS = 5
+"""A title's last segment longer than this is part of the headline, not a site name."""
+
+
+def _title_suffix(title: str) -> str | None:
+    """`Site Name` from `Headline | Site Name` (or `Headline - Site Name`) titles."""
+    parts = _TITLE_SEP.split(title)
+    if len(parts) < 2:
+        return None
+    last = parts[-1].strip()
+    words = last.split()
+    if not 1 <= len(words) <= SITE_NAME_WORDS or len(last) >= len(title) - len(last):
+        return None
+    return last
+
+
+def _is_domain(name: str) -> bool:
+    """True for `detroitnews` / `usatoday.com`-style handles: one lower-case token."""
+    return " " not in name and (name.islower() or bool(re.search(r"\.[a-z]{2,}$", name)))
 
 
 def source_from_domain(url: str) -> str | None:
