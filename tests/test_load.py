@@ -82,3 +82,55 @@ def test_symlink_loop_is_visited_once(tmp_path: Path) -> None:
     os.symlink(tmp_path / "d", tmp_path / "d" / "loop")
     found = [p for p in discover([tmp_path]) if isinstance(p, Path)]
     assert [p.name for p in found] == ["a.txt"]
+
+
+JAPANESE_PAGE = "f105de6e63ca91ea482f60193f6252092557f969f2fd128ff68c0d4d6b90dd7d"
+CHINESE_ARTICLE = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    + "<p>国家统计局周一公布的数据显示，今年前三季度国内生产总值同比增长百分之五，"
+    "其中第三季度经济增速略有放缓。分析人士表示，消费和投资的恢复仍需要更多政策支持。</p>"
+    * 4
+    + "</article></body></html>"
+)
+
+
+def _japanese_page(charset: str | None) -> str:
+    """The real Japanese page, re-declared (or undeclared) for another encoding."""
+    page = (Path(__file__).parent / "data" / "html" / f"{JAPANESE_PAGE}.html").read_text(
+        encoding="utf-8"
+    )
+    page = page.replace("\xbb", "»").replace('<meta charset="UTF-8">', "")
+    if charset:
+        page = page.replace("<head>", f'<head><meta charset="{charset}">', 1)
+    return page
+
+
+@pytest.mark.parametrize(
+    ("encoding", "charset"),
+    [("shift_jis", "Shift_JIS"), ("shift_jis", None), ("gb18030", "gb18030"), ("gb18030", None)],
+)
+def test_east_asian_pages_decode_without_mojibake(
+    tmp_path: Path, encoding: str, charset: str | None
+) -> None:
+    page = _japanese_page(charset)
+    data = page.encode(encoding, errors="xmlcharrefreplace")
+    path = tmp_path / "page.html"
+    path.write_bytes(data)
+    doc = read_document(path)
+    assert "Kindle for PCをCtrl＋Alt＋Kのショートカットキーで立ち上がらなくする方法" in doc.text
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_gb18030_chinese_article_extracts_cleanly(tmp_path: Path, declared: bool) -> None:
+    from newsdex import load_article
+
+    title = "前三季度经济同比增长百分之五"
+    page = CHINESE_ARTICLE.format(title=title)
+    if declared:
+        page = page.replace("<head>", '<head><meta charset="gb18030">')
+    path = tmp_path / "zh.html"
+    path.write_bytes(page.encode("gb18030"))
+    article = load_article(path)
+    assert article.headline == title
+    assert "国家统计局周一公布的数据显示" in article.body
+    assert article.language == "zh"

@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from newsdex.clean.html import BodyOptions, extract_body, parse_html, visible_text
 from newsdex.errors import NotAnArticle
-from newsdex.extract.language import detect_language
+from newsdex.extract.language import count_words, detect_language
 from newsdex.extract.metadata import read_metadata
 from newsdex.models import Extracted, Fields
 
@@ -47,7 +47,7 @@ def extract_html(
         raise NotAnArticle(name, "not readable as HTML")
     fields = _read_fields(tree, name)
     body = extract_body(tree, options, headline=fields.headline, summary=fields.summary)
-    words = len(re.findall(r"\w+", body))
+    words = count_words(body)
     if words < MIN_BODY_WORDS:
         raise NotAnArticle(name, f"no article text found ({words} words of main text)")
     if not has_prose(body):
@@ -63,7 +63,7 @@ def has_prose(body: str) -> bool:
     paragraphs = body.split("\n\n")
     if any(len(p) >= 60 and _SENTENCE_END.search(p) for p in paragraphs):
         return True
-    words = len(re.findall(r"\w+", body))
+    words = count_words(body)
     lines = sum(1 for line in body.split("\n") if line.strip())
     return words >= LIST_ARTICLE_WORDS and words >= 4 * lines
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _MIN_CHARS = 40
@@ -22,3 +23,17 @@ def detect_language(text: str) -> str | None:
         return None
     code, prob = _identifier().classify(sample)
     return str(code) if prob >= 0.5 else None
+
+
+# Scripts written without spaces between words: Han, Hiragana, Katakana.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"\w+")
+_CHARS_PER_WORD = 2
+
+
+def count_words(text: str) -> int:
+    """Word count that also works for Chinese and Japanese, which put no spaces between
+    words: there, every two characters count as one word (their average word length)."""
+    unspaced = len(_UNSPACED.findall(text))
+    spaced = len(_WORD.findall(_UNSPACED.sub(" ", text))) if unspaced else len(_WORD.findall(text))
+    return spaced + unspaced // _CHARS_PER_WORD
