@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,27 @@ def test_gb18030_chinese_article_extracts_cleanly(tmp_path: Path, declared: bool
     assert article.headline == title
     assert "国家统计局周一公布的数据显示" in article.body
     assert article.language == "zh"
+
+
+DETROIT_PAGE = "65ce3a4577a0306994efa190a0d96e84014f9d4257ad54753e807ede518f02c0"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_western_pages_decode_without_mojibake(tmp_path: Path, encoding: str, declared: bool):
+    from newsdex import load_article
+
+    page = (Path(__file__).parent / "data" / "html" / f"{DETROIT_PAGE}.html").read_text(
+        encoding="utf-8"
+    )
+    page = re.sub(r"<meta[^>]*charset[^>]*>", "", page, flags=re.I)
+    page = page.replace("Eastern Michigan", "Éastern Michigan — “Eagles”", 1)
+    if declared:
+        page = page.replace("<head>", f'<head><meta charset="{encoding}">', 1)
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
+    doc = read_document(path)
+    assert "Éastern Michigan" in doc.text and "Ã" not in doc.text
+    article = load_article(path)
+    assert article.source == "The Detroit News"
+    assert "Ã" not in article.body and "â€" not in article.body
