@@ -12,9 +12,16 @@ headers, "By X" bylines, "Photo:" credits, copyright lines), never a site's name
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
+import math
+import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from newsdex.models import LineDecision
 
@@ -133,6 +140,7 @@ _SHARE_WORDS = frozenset(
 )  # fmt: skip
 _COMMENTER = re.compile(r"^\S+(?: \S+){0,3} (?:says|said|wrote|writes|replied)\s*:?$", _I)
 _COMMENTER_VERBS = ("says", "said", "wrote", "writes", "replied")
+_NO_COMMENTS = re.compile(r"^\W*(?:0|no)\s+(?:comments?|responses?|replies)\W*$", _I)
 _END_OF_PAGE = re.compile(r"\u00a9|\bcopyright\b|\ball rights reserved\b", _I)
 
 _BOILER_KINDS = frozenset(
@@ -402,6 +410,8 @@ def comments_start(lines: list[Line]) -> int:
             prose_chars += line.chars
         if line.vocab != "comments" or prose_chars < _MIN_PROSE_BEFORE_COMMENTS:
             continue
+        if _NO_COMMENTS.match(line.text):
+            continue  # "0 Comments" in an article header is a counter, not a thread
         before, after = _neighbour(lines, i, -1, 0), _neighbour(lines, i, 1, len(lines))
         if not any(n is not None and n.vocab == "share" for n in (before, after)):
             return i
@@ -468,8 +478,19 @@ def _relabel(line: Line, kind: str, reason: str) -> Line:
 Labels = list[tuple[str, str]]
 
 
-def clean_lines(text: str) -> tuple[LineDecision, ...]:
-    """One decision per input line (numbered from 1): keep it as body, or what it is."""
+@dataclass(frozen=True)
+class RulePass:
+    """What the hand-written rules found: lines, labels, the article run, comments start."""
+
+    lines: list[Line]
+    labels: Labels
+    start: int
+    end: int
+    stop: int
+
+
+def rule_pass(text: str) -> RulePass:
+    """Label every line with the hand-written rules (also the classifier's inputs)."""
     lines = mark_neighbours(describe_all(split_lines(text)))
     stop = comments_start(lines)
     start, end = densest_run(lines, stop)
@@ -479,10 +500,28 @@ def clean_lines(text: str) -> tuple[LineDecision, ...]:
         body_start = _standfirst_before_header(lines, start, end, labels)
         _label_header(lines, body_start, labels)
         _summary_by_overlap(lines, end, labels)
+    return RulePass(lines, labels, start, end, stop)
+
+
+def decisions_of(found: RulePass) -> tuple[LineDecision, ...]:
+    """One `LineDecision` per line from final labels."""
     return tuple(
         LineDecision(line.number, line.text, kind == "body", kind, reason)
-        for line, (kind, reason) in zip(lines, labels, strict=True)
+        for line, (kind, reason) in zip(found.lines, found.labels, strict=True)
     )
+
+
+def clean_lines(text: str) -> tuple[LineDecision, ...]:
+    """One decision per input line (numbered from 1): keep it as body, or what it is.
+
+    Uses the shipped line classifier when its data file is present, else the rules.
+    """
+    return default_cleaner().clean(text)
+
+
+def clean_lines_by_rules(text: str) -> tuple[LineDecision, ...]:
+    """The rule-based decisions alone (the fallback when no model is shipped)."""
+    return decisions_of(rule_pass(text))
 
 
 def _label_outside(lines: list[Line], start: int, end: int, stop: int) -> Labels:
@@ -648,3 +687,459 @@ def body_text(decisions: tuple[LineDecision, ...]) -> str:
     """The kept lines as paragraphs joined by blank lines, link tails trimmed."""
     paragraphs = (trim_link_tail(d.text) for d in decisions if d.keep)
     return "\n\n".join(p for p in paragraphs if p)
+
+
+# --- the learned line classifier ---------------------------------------------------------
+
+_RULE_KINDS = (
+    "headline", "byline", "dateline", "summary", "credit", "navigation", "promo", "share",
+    "related", "caption", "footer", "comments", "other",
+)  # fmt: skip
+"""Rule labels given to the classifier as one-hot features (`body` is `rule_body`)."""
+_FIELD_KINDS = frozenset({"headline", "byline", "dateline", "credit", "summary"})
+"""Rule labels that become fields: the classifier never turns them into body."""
+_LOCKED_KINDS = _FIELD_KINDS | {"promo", "related", "share", "footer", "comments"}
+"""Rule labels the classifier may not turn into body: fields, and boilerplate named by its
+own wording (on AEB under 3% of such lines are article text)."""
+_CANDIDATE_WORDS = 4
+"""Lines shorter than this outside the rule run keep their rule label (menu items): on AEB
+they hold under 1% of the article text, and skipping them keeps the classifier cheap."""
+_PLACE_NAMES = (
+    "rule_body", "in_run", "before_run", "after_run", "run_distance", "after_comments",
+    "position", "weight", "repeated", "blank_before", "blank_after",
+    "body_above_share", "boiler_above", "boiler_below",
+)  # fmt: skip
+_TEXT_NAMES = (
+    "log_chars", "log_words", "prose", "medium", "title_like", "sentence_end",
+    "punct_rate", "capital_ratio", "digit_share", "upper_share", "starts_lower",
+    "ends_colon", "separators", "quote_start", "web_address", "promo_hits", "footer_hit",
+    "reader_address", "first_person", "glued", "title_overlap", "topic_overlap",
+)  # fmt: skip
+_CONTEXT_NAMES = ("rule_body", "prose", "log_chars", "sentence_end", "title_like", "kind_other")
+"""Cheap features also given for the neighbours (two lines up and down)."""
+_OFFSETS = (-2, -1, 1, 2)
+_GROUP_NAMES = (
+    "group_lines", "group_prose_share", "page_single_share", "single_vs_page",
+    "window_body", "page_body_share",
+)  # fmt: skip
+"""Blank-line groups: a page that sets paragraphs apart by blank lines but runs teasers
+together shows it in how many lines share a group."""
+FEATURE_NAMES = (
+    *_PLACE_NAMES,
+    *_TEXT_NAMES,
+    *(f"kind_{kind}" for kind in _RULE_KINDS),
+    *(f"{name}@{off:+d}" for off in _OFFSETS for name in _CONTEXT_NAMES),
+    *_GROUP_NAMES,
+)  # fmt: skip
+"""Inputs of the line classifier's first stage, in the order its weights are stored."""
+STAGE2_NAMES = (
+    "p", "p@-2", "p@-1", "p@+1", "p@+2", "p_window3", "p_window10",
+    "in_prun", "before_prun", "after_prun", "prun_distance",
+)  # fmt: skip
+"""Extra inputs of the second stage: first-stage probabilities around the line, and the
+densest run of lines the first stage believes in (contiguity learned, not hand-set)."""
+_SEPARATORS = ("|", "\u2022", "\u00bb", "\u203a", " / ", "\u00b7")
+_QUOTES = "\"'\u201c\u2018\u00ab"
+_WEB = re.compile(r"https?://|www\.|\.com\b|@\w")
+_WINDOW = 3
+_TEXT_SPAN = 200
+"""Characters of a line the text features read: enough to judge, cheap on huge lines."""
+_BOUNDARY_KINDS = frozenset({"related", "promo", "footer"})
+"""Rows that end an article; share rows and a "Comments" button also sit mid-article."""
+_PERSON = re.compile(r"\b(?:(you|your|we|our|us)|i|my|me)\b")
+"""Words that address the reader (group 1) or speak in the first person singular."""
+_GLUED = re.compile(r"[a-z][.?!]?[A-Z][a-z]")
+"""A lower-case letter glued to a capitalised word: a teaser's title run into its text."""
+_CAPITAL_WORD = re.compile(r"\b[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
+_UPPER = re.compile(r"[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
+_DIGIT = re.compile(r"\d")
+_LONG_WORD = re.compile(r"\w{4,}")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """Page-wide facts the line features are measured against."""
+
+    index: list[int]
+    """Indices (into `RulePass.lines`) of the non-blank lines."""
+    kept: list[float]
+    """1.0 where the rules kept the non-blank line as body."""
+    title: frozenset[str]
+    topic: dict[str, int]
+    counts: dict[str, int]
+    weights: list[float]
+    run: tuple[int, int]
+    """First and last non-blank position inside the rule run ((n, n) when none)."""
+
+
+def candidates(found: RulePass) -> list[int]:
+    """Indices of the lines the classifier judges; the others keep their rule label."""
+    out = []
+    for i, line in enumerate(found.lines):
+        kind = found.labels[i][0]
+        if line.vocab == "blank" or kind in _LOCKED_KINDS:
+            continue
+        if kind == "body" or line.words >= _CANDIDATE_WORDS or found.start <= i <= found.end:
+            out.append(i)
+    return out
+
+
+def line_features(found: RulePass) -> tuple[list[int], list[list[float]]]:
+    """The candidate lines and one feature vector for each, in `FEATURE_NAMES` order.
+
+    Context matters more than the line itself on a copied page (a short sentence is body
+    between paragraphs and a teaser among links), so each vector also holds its
+    neighbours' shape and where it sits relative to the text the rules kept.
+    """
+    chosen = candidates(found)
+    if not chosen:
+        return chosen, []
+    page = _page_facts(found)
+    position = {i: j for j, i in enumerate(page.index)}
+    context = [_context(found, i) for i in page.index]
+    groups = _group_rows(found, page.index)
+    flow = _flow(found, page.index)
+    missing = [0.0] * len(_CONTEXT_NAMES)
+    n = len(page.index)
+    page_share = sum(page.kept) / n
+    rows = []
+    for i in chosen:
+        j = position[i]
+        row = _place(found, page, i, j) + flow[j] + _text_features(found, page, i, j)
+        row += _kinds(found.labels[i][0])
+        for off in _OFFSETS:
+            row += context[j + off] if 0 <= j + off < n else missing
+        lo, hi = max(0, j - _WINDOW), min(n, j + _WINDOW + 1)
+        row += groups[j]
+        row += [sum(page.kept[lo:hi]) / (hi - lo), page_share]
+        rows.append(row)
+    return chosen, rows
+
+
+def _page_facts(found: RulePass) -> _Page:
+    """Measure once what every line is compared with."""
+    index = [i for i, line in enumerate(found.lines) if line.vocab != "blank"]
+    kept = [float(found.labels[i][0] == "body") for i in index]
+    counts: dict[str, int] = {}
+    topic: dict[str, int] = {}
+    title: frozenset[str] = frozenset()
+    for i in index:
+        text, kind = found.lines[i].text, found.labels[i][0]
+        counts[text] = counts.get(text, 0) + 1
+        if kind == "body":
+            for word in _LONG_WORD.findall(text[:_TEXT_SPAN].lower()):
+                topic[word] = topic.get(word, 0) + 1
+        elif kind == "headline" and not title:
+            title = frozenset(_WORD.findall(text.lower()))
+    inside = [j for j, i in enumerate(index) if found.start <= i <= found.end]
+    run = (inside[0], inside[-1]) if inside else (len(index), len(index))
+    return _Page(index, kept, title, topic, counts, line_weights(found.lines), run)
+
+
+def _place(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
+    """Where the line sits: rule run, comments, page position, repetition, blank lines."""
+    first, last = page.run
+    lines = found.lines
+    return [
+        page.kept[j],
+        float(first <= j <= last),
+        float(j < first),
+        float(j > last),
+        math.log1p(first - j if j < first else max(0, j - last)),
+        float(i >= found.stop),
+        j / len(page.index),
+        max(-1.0, min(page.weights[i] / 1000.0, 2.5)),
+        float(page.counts[lines[i].text] > 1),
+        float(i > 0 and lines[i - 1].vocab == "blank"),
+        float(i + 1 < len(lines) and lines[i + 1].vocab == "blank"),
+    ]
+
+
+def _kinds(kind: str) -> list[float]:
+    """One-hot rule label."""
+    return [float(kind == k) for k in _RULE_KINDS]
+
+
+def _context(found: RulePass, i: int) -> list[float]:
+    """The cheap features a line lends its neighbours (`_CONTEXT_NAMES`)."""
+    line, kind = found.lines[i], found.labels[i][0]
+    return [
+        float(kind == "body"),
+        float(line.prose),
+        math.log1p(line.chars),
+        float(line.sentence_end),
+        float(line.title_like),
+        float(kind == "other"),
+    ]
+
+
+def _text_features(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
+    """Shape and wording of one line (`_TEXT_NAMES`): trailing prose (newsletter pitches,
+    "about us", comments) speaks to the reader and shares few words with the article."""
+    line = found.lines[i]
+    head = line.text[:_TEXT_SPAN]
+    low = head.lower()
+    words = _WORD.findall(low)
+    n = max(1, len(words))
+    long_words = [w for w in words if len(w) >= 4]
+    need = 2 if page.kept[j] else 1
+    shared = sum(page.topic.get(w, 0) >= need for w in long_words)
+    title = sum(w in page.title for w in words) / n if page.title else 0.0
+    footer = any(key in low for key in _FOOTER_KEYS) and bool(_FOOTER.search(low))
+    persons = _PERSON.findall(low)
+    reader = sum(1 for p in persons if p)
+    return [
+        math.log1p(line.chars),
+        math.log1p(line.words),
+        float(line.prose),
+        float(line.medium),
+        float(line.title_like),
+        float(line.sentence_end),
+        min(line.punct / max(1, line.words), 1.0),
+        min(1.0, len(_CAPITAL_WORD.findall(head)) / n),
+        len(_DIGIT.findall(head)) / max(1, len(head)),
+        len(_UPPER.findall(head)) / max(1, len("".join(words))),
+        float(head[:1].islower()),
+        float(head.endswith(":")),
+        float(any(sep in head for sep in _SEPARATORS)),
+        float(head[:1] in _QUOTES),
+        float(bool(_WEB.search(head))),
+        min(3.0, len(_PROMO.findall(low))),
+        float(footer),
+        reader / n,
+        (len(persons) - reader) / n,
+        min(3.0, len(_GLUED.findall(head))),
+        title,
+        shared / len(long_words) if long_words else 0.0,
+    ]
+
+
+def _group_rows(found: RulePass, index: list[int]) -> list[list[float]]:
+    """Per line: size and prose share of its blank-delimited group, and the page's habit."""
+    group_of: list[int] = []
+    sizes: list[int] = []
+    prose: list[int] = []
+    previous = -2
+    for i in index:
+        if i != previous + 1:
+            sizes.append(0)
+            prose.append(0)
+        sizes[-1] += 1
+        prose[-1] += found.lines[i].prose
+        group_of.append(len(sizes) - 1)
+        previous = i
+    single = sum(size == 1 for size in sizes) / len(index)
+    rows = []
+    for g in group_of:
+        alone = float(sizes[g] == 1)
+        rows.append([math.log(sizes[g]), prose[g] / sizes[g], single, alone - single])
+    return rows
+
+
+def _flow(found: RulePass, index: list[int]) -> list[list[float]]:
+    """Per line: share of the rule-kept text above it, and how many widget/legal/related
+    lines separate it from the kept text above and below (an article ends at such a row)."""
+    kept = [found.lines[i].chars if found.labels[i][0] == "body" else 0 for i in index]
+    boiler = [found.lines[i].vocab in _BOUNDARY_KINDS for i in index]
+    total = sum(kept) or 1
+    above, between = [], []
+    count, running, seen = 0, 0, False
+    for size, is_boiler in zip(kept, boiler, strict=True):
+        above.append(running / total)
+        between.append(count if seen else 0)
+        running += size
+        if size:
+            seen, count = True, 0
+        count += is_boiler
+    below, count, seen = [0] * len(kept), 0, False
+    for j in range(len(kept) - 1, -1, -1):
+        below[j] = count if seen else 0
+        if kept[j]:
+            seen, count = True, 0
+        count += boiler[j]
+    return [
+        [a, math.log1p(b), math.log1p(c)] for a, b, c in zip(above, between, below, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class LogisticStage:
+    """One logistic regression; the standardisation is stored with the weights."""
+
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """P(line is article body) for each feature vector (a dot product each)."""
+        coef = [w / s for w, s in zip(self.weights, self.scales, strict=True)]
+        bias = self.bias - sum(c * m for c, m in zip(coef, self.means, strict=True))
+        out = []
+        for row in rows:
+            z = bias + sum(map(operator.mul, coef, row))
+            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], names: Sequence[str]) -> LogisticStage:
+        """Stage from its JSON form; refuses weights made for another feature set."""
+        if tuple(data["features"]) != tuple(names):
+            raise ValueError("line model was trained on a different feature set")
+        return cls(
+            means=tuple(float(v) for v in data["means"]),
+            scales=tuple(float(v) or 1.0 for v in data["scales"]),
+            weights=tuple(float(v) for v in data["weights"]),
+            bias=float(data["bias"]),
+        )
+
+    def to_dict(self, names: Sequence[str]) -> dict[str, Any]:
+        """JSON form (six digits are far below the model's noise)."""
+        return {
+            "features": list(names),
+            "means": [round(v, 6) for v in self.means],
+            "scales": [round(v, 6) for v in self.scales],
+            "weights": [round(v, 6) for v in self.weights],
+            "bias": round(self.bias, 6),
+        }
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """Two stacked logistic regressions, trained by `bench/train_text_lines.py`.
+
+    The first reads each line's features; the second adds the first's probabilities
+    around the line. Inference is pure Python (dot products), no numpy at runtime.
+    """
+
+    first: LogisticStage
+    second: LogisticStage | None = None
+    threshold: float = 0.5
+
+    def predict(self, found: RulePass) -> tuple[list[int], list[float]]:
+        """Indices of the non-blank lines and P(body) for each."""
+        index, rows = line_features(found)
+        probs = self.first.probabilities(rows)
+        if self.second is None or not rows:
+            return index, probs
+        return index, self.second.probabilities(stage2_rows(found, index, rows, probs))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LineModel:
+        """Model from its JSON form."""
+        second = data.get("second")
+        return cls(
+            first=LogisticStage.from_dict(data["first"], FEATURE_NAMES),
+            second=LogisticStage.from_dict(second, FEATURE_NAMES + STAGE2_NAMES)
+            if second
+            else None,
+            threshold=float(data.get("threshold", 0.5)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        second = self.second.to_dict(FEATURE_NAMES + STAGE2_NAMES) if self.second else None
+        return {
+            "first": self.first.to_dict(FEATURE_NAMES),
+            "second": second,
+            "threshold": self.threshold,
+        }
+
+
+def stage2_rows(
+    found: RulePass, index: list[int], rows: list[list[float]], probs: list[float]
+) -> list[list[float]]:
+    """First-stage features plus `STAGE2_NAMES`: nearby probabilities and the run of
+    lines the first stage believes in most (weighted by size, like the rule run)."""
+    n = len(probs)
+    scores = [(p - 0.5) * min(found.lines[i].words, 200) for i, p in zip(index, probs, strict=True)]
+    first, last = _best_run(scores)
+    prefix = [0.0]
+    for p in probs:
+        prefix.append(prefix[-1] + p)
+    out = []
+    for j, row in enumerate(rows):
+        near = [probs[k] if 0 <= k < n else 0.0 for k in (j - 2, j - 1, j + 1, j + 2)]
+        windows = [_mean(prefix, j - r, j + r + 1, n) for r in (3, 10)]
+        gap = first - j if j < first else max(0, j - last)
+        place = [float(first <= j <= last), float(j < first), float(j > last), math.log1p(gap)]
+        out.append(row + [probs[j], *near, *windows, *place])
+    return out
+
+
+def _mean(prefix: list[float], lo: int, hi: int, n: int) -> float:
+    """Mean of the values in [lo, hi) clipped to [0, n), from prefix sums."""
+    lo, hi = max(0, lo), min(n, hi)
+    return (prefix[hi] - prefix[lo]) / (hi - lo) if hi > lo else 0.0
+
+
+def _best_run(scores: list[float]) -> tuple[int, int]:
+    """[first, last] of the maximum-sum run of scores (Kadane); (n, n) when all negative."""
+    best, span = 0.0, (len(scores), len(scores))
+    total, start = 0.0, 0
+    for i, score in enumerate(scores):
+        total += score
+        if total <= 0:
+            total, start = 0.0, i + 1
+        elif total > best:
+            best, span = total, (start, i)
+    return span
+
+
+@functools.cache
+def load_line_model() -> LineModel | None:
+    """The shipped model (`newsdex/data/text_lines.json`), or None when missing or stale,
+    in which case the rules alone decide (cached: read once per process)."""
+    try:
+        text = resources.files("newsdex").joinpath("data/text_lines.json").read_text("utf-8")
+        return LineModel.from_dict(json.loads(text))
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        logger.warning("text line model unavailable, using rules only: %r", err)
+        return None
+
+
+@dataclass(frozen=True)
+class LineCleaner:
+    """Cleans copied pages: the rules label every line, the model (if any) decides keep."""
+
+    model: LineModel | None = None
+
+    def clean(self, text: str) -> tuple[LineDecision, ...]:
+        """One decision per input line (numbered from 1)."""
+        found = rule_pass(text)
+        if self.model is not None:
+            apply_model(self.model, found)
+        return decisions_of(found)
+
+
+@functools.cache
+def default_cleaner() -> LineCleaner:
+    """The cleaner with the shipped model, built once per process."""
+    return LineCleaner(load_line_model())
+
+
+def apply_model(model: LineModel, found: RulePass) -> None:
+    """Let the classifier decide keep/drop; dropped lines keep a meaningful kind.
+
+    Lines the rules made fields (headline, byline, date, standfirst, credit) stay fields,
+    and lines named boilerplate by their wording stay dropped.
+    """
+    index, probs = model.predict(found)
+    for i, p in zip(index, probs, strict=True):
+        kind = found.labels[i][0]
+        if kind in _LOCKED_KINDS:
+            continue
+        if p >= model.threshold and kind != "body":
+            found.labels[i] = ("body", f"line classifier (p={p:.2f}; rules said {kind})")
+        elif p < model.threshold and kind == "body":
+            found.labels[i] = _dropped_kind(found.lines[i], p)
+
+
+def _dropped_kind(line: Line, p: float) -> tuple[str, str]:
+    """Kind of a line the rules kept but the classifier drops: its vocabulary, or shape."""
+    why = f"line classifier (p={p:.2f})"
+    if line.vocab in _BOILER_KINDS:
+        return line.vocab, f"{line.reason}; {why}"
+    if line.words <= 10 and not line.sentence_end:
+        return "navigation", f"short line; {why}"
+    return "other", f"not article text; {why}"

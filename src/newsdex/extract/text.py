@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import re
 
-from newsdex.clean.text import body_text, clean_lines
+from newsdex.clean.text import LineCleaner, body_text, default_cleaner
 from newsdex.errors import NotAnArticle
 from newsdex.extract.dates import find_date, to_iso, viewed_date, weekday_in
 from newsdex.extract.language import detect_language
@@ -31,10 +31,18 @@ _SECTION_REASON = "section label above the headline"
 
 
 def extract_text(
-    text: str, *, name: str = "<text>", reference_date: dt.date | None = None
+    text: str,
+    *,
+    name: str = "<text>",
+    reference_date: dt.date | None = None,
+    cleaner: LineCleaner | None = None,
 ) -> Extracted:
-    """Body and fields of one copied page; `NotAnArticle` when it holds no article."""
-    decisions = clean_lines(text)
+    """Body and fields of one copied page; `NotAnArticle` when it holds no article.
+
+    `cleaner` defaults to the one with the shipped line model; the benchmark passes
+    cleaners holding models fitted without the page, for cross-validation.
+    """
+    decisions = (cleaner or default_cleaner()).clean(text)
     body = body_text(decisions)
     if len(body) < _MIN_BODY_CHARS or len(_WORD.findall(body[:5000])) < _MIN_BODY_WORDS:
         raise NotAnArticle(name, "too little running prose (menu, link list or empty page)")
