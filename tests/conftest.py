@@ -69,9 +69,18 @@ def sample_articles() -> list[Article]:
             None,
         ),
     ]
+    authors = {"a1": ("Ann Lee",), "a2": ("Bob Ray", "Ann Lee"), "a3": ("Sharangee Dutta",)}
+    urls = {"a3": "https://www.hindustantimes.com/world-news/lavrov-rules-out-pause"}
     return [
         Article(
-            id=i, headline=h, body=b, date=d, source=s, authors=("Ann Lee",) if i == "a1" else ()
+            id=i,
+            headline=h,
+            body=b,
+            date=d,
+            source=s,
+            authors=authors.get(i, ()),
+            url=urls.get(i),
+            language="de" if i == "a6" else "en",
         )
         for i, h, b, d, s in rows
     ]

@@ -28,9 +28,8 @@ def seeded(runner: CliRunner, tmp_path: Path, engine_name: str) -> Path:
         cli, ["index", str(SEEDS), "--index", str(index), "--engine", engine_name]
     )
     assert result.exit_code == 0, result.output
-    assert f"indexed 2, skipped 0, failed 0; 2 articles in {index} ({engine_name})" in (
-        result.stderr
-    )
+    summary = "added 2, updated 0, unchanged 0, removed 0, skipped 0, failed 0"
+    assert f"{summary}; 2 articles in {index} ({engine_name})" in result.stderr
     return index
 
 
@@ -155,7 +154,8 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(runner: CliRunner, tmp_path
     assert f"skipped: {docs / 'binary.txt'}: binary file (contains NUL bytes)" in errors
     assert any(line.startswith(f"skipped: {docs / 'menu.txt'}: ") for line in errors)
     assert f"error: {tmp_path / 'missing.txt'}: no such file or directory" in errors
-    assert errors[-1] == f"indexed 3, skipped 3, failed 1; 2 articles in {index} (tantivy)"
+    counts = "added 3, updated 0, unchanged 0, removed 0, skipped 3, failed 1"
+    assert errors[-1] == f"{counts}; 2 articles in {index} (tantivy)"
     assert result.exit_code == 1  # utf16.txt and cp1252.txt hold one article: stored once
     cleaned = runner.invoke(cli, ["clean", str(docs / "cp1252.txt"), "--json"])
     assert json.loads(cleaned.stdout)["authors"] == ["Sharangée Dutta"]
@@ -189,3 +189,43 @@ def test_clean_explain_shows_each_line(runner: CliRunner) -> None:
 def test_usage_error_exits_non_zero(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["search", "x", "--sort", "size"])
     assert result.exit_code == 2
+
+
+def test_facets_csv_fields_and_spelling(runner: CliRunner, seeded: Path) -> None:
+    lines = search_json(runner, seeded, "lavrov", "--facet", "source", "--fields", "id,source")
+    assert [sorted(line) for line in lines[:2]] == [["id", "source"], ["id", "source"]]
+    assert lines[2] == {"total": 2, "facets": {"source": {"Hindustan Times": 1, "Reuters": 1}}}
+    csv_out = runner.invoke(cli, ["search", "ceasefire", "--index", str(seeded), "--format", "csv"])
+    rows = csv_out.stdout.splitlines()
+    assert rows[0] == "id,date,source,headline,authors,url,score,snippet_text"
+    assert ",Hindustan Times," in rows[1] and ",Sharangee Dutta," in rows[1]
+    text = runner.invoke(cli, ["search", "lavrov", "--index", str(seeded), "--facet", "month"])
+    assert "By month:\n        2  2022-04\n" in text.stdout
+    missed = runner.invoke(cli, ["search", "lavorv", "--index", str(seeded)])
+    assert missed.exit_code == 0
+    assert "No matches. Did you mean: lavrov" in missed.stderr
+    bad = runner.invoke(cli, ["search", "x", "--fields", "colour", "--index", str(seeded)])
+    assert bad.exit_code == 2 and "unknown field 'colour'" in bad.stderr
+
+
+def test_query_language_from_the_command_line(runner: CliRunner, seeded: Path) -> None:
+    assert len(search_json(runner, seeded, "negotiat* date:2022-04")) == 2
+    assert [h["source"] for h in search_json(runner, seeded, "author:dutta")] == ["Hindustan Times"]
+    assert len(search_json(runner, seeded, "lavrov", "--author", "sharangee dutta")) == 1
+    assert len(search_json(runner, seeded, "lavrov", "--lang", "en")) == 2
+    assert search_json(runner, seeded, "lavrov", "--since", "30d") == []  # seeds are from 2022
+    bad = runner.invoke(cli, ["search", "date:[2022-04-01 TO", "--index", str(seeded)])
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("Error: bad query at position 0: unterminated date range")
+
+
+def test_timeline_and_similar(runner: CliRunner, seeded: Path) -> None:
+    chart = runner.invoke(cli, ["timeline", "lavrov", "--index", str(seeded), "--interval", "day"])
+    assert chart.exit_code == 0
+    assert chart.stdout == "2022-04-11       2 " + "█" * 50 + "\n"
+    as_json = runner.invoke(cli, ["timeline", "--index", str(seeded), "--json"])
+    assert as_json.stdout.splitlines() == ['{"period": "2022-04", "count": 2}']
+    reuters = search_json(runner, seeded, "lavrov", "--source", "reuters")[0]
+    near = runner.invoke(cli, ["similar", reuters["id"], "--index", str(seeded), "--json"])
+    assert near.exit_code == 0
+    assert [json.loads(line)["source"] for line in near.stdout.splitlines()] == ["Hindustan Times"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import sample_articles
@@ -16,6 +17,7 @@ from newsdex import (
     IndexNotFoundError,
     IndexVersionError,
     NewsdexError,
+    QuerySyntaxError,
 )
 from newsdex.index import ENGINES
 
@@ -199,3 +201,130 @@ def test_uncommitted_changes_are_dropped_on_error(tmp_path: Path, engine_name: s
         raise RuntimeError("interrupted")
     with Corpus.open(tmp_path / "i") as c:
         assert len(c) == 2
+
+
+# -- the research features of the query language and results, on every engine --------------
+
+
+def test_prefix_wildcard_meets_stemmed_terms(corpus: Corpus) -> None:
+    assert set(ids(corpus.search("negotiat*"))) == {"a1", "a6"}
+    assert set(ids(corpus.search("headline:elect*"))) == {"a6"}
+    assert set(ids(corpus.search("source:hindu*"))) == {"a3"}
+
+
+def test_author_url_and_lang_fields(corpus: Corpus) -> None:
+    assert set(ids(corpus.search("author:lee"))) == {"a1", "a2"}
+    assert ids(corpus.search('author:"sharangee dutta"')) == ["a3"]
+    assert ids(corpus.search("url:hindustantimes")) == ["a3"]
+    assert ids(corpus.search("lang:de")) == ["a6"]
+
+
+def test_date_terms_and_ranges(corpus: Corpus) -> None:
+    assert set(ids(corpus.search("date:2022-03"))) == {"a1", "a2"}
+    assert ids(corpus.search("date:2022-04-11")) == ["a3"]
+    assert set(ids(corpus.search("date:[2022-03-30 TO 2022-04-11]"))) == {"a2", "a3"}
+    assert ids(corpus.search("date:[* TO 2021-12-31]")) == ["a4"]
+    assert set(ids(corpus.search("talks -date:2022"))) == {"a5"}
+
+
+def test_author_and_language_filters(corpus: Corpus) -> None:
+    assert set(ids(corpus.search("", author="ANN LEE"))) == {"a1", "a2"}
+    assert set(ids(corpus.search("", author=["bob ray", "Sharangee Dutta"]))) == {"a2", "a3"}
+    assert ids(corpus.search("", lang="de")) == ["a6"]
+    assert corpus.search("", author="Ann").total == 0
+
+
+def test_facets_count_the_whole_match_set(corpus: Corpus) -> None:
+    result = corpus.search("talk", limit=1, facets=("source", "author", "month", "year", "lang"))
+    assert result.total == 4 and len(result.hits) == 1
+    assert result.facets == {
+        "source": {"Reuters": 1, "Financial Daily": 1, "Hindustan Times": 1, "Local Gazette": 1},
+        "author": {"Ann Lee": 2, "Bob Ray": 1, "Sharangee Dutta": 1},
+        "month": {"2022-03": 2, "2022-04": 1},
+        "year": {"2022": 3},
+        "lang": {"en": 4},
+    }
+    filtered = corpus.search("talk", source="reuters", facets=("day",))
+    assert filtered.facets == {"day": {"2022-03-29": 1}}
+
+
+def test_timeline_fills_empty_periods(corpus: Corpus) -> None:
+    months = corpus.timeline("", interval="month")
+    assert [(b.period, b.count) for b in months[:5]] == [
+        ("2021-12", 1),
+        ("2022-01", 0),
+        ("2022-02", 0),
+        ("2022-03", 2),
+        ("2022-04", 1),
+    ]
+    assert months[-1].period == "2023-05" and len(months) == 18
+    assert sum(b.count for b in months) == 5  # the undated article has no place in time
+    weeks = corpus.timeline("talk", interval="week")
+    assert [(b.period, b.count) for b in weeks] == [
+        ("2022-W13", 2),
+        ("2022-W14", 0),
+        ("2022-W15", 1),
+    ]
+    assert [(b.period, b.count) for b in corpus.timeline("storm", interval="year")] == [("2021", 1)]
+
+
+def test_similar_finds_related_articles_not_itself(corpus: Corpus) -> None:
+    result = corpus.similar("a1")
+    found = ids(result)
+    assert "a1" not in found
+    assert set(found[:2]) == {"a2", "a6"}  # "peace"; "negotiating" (a1: "negotiators")
+
+
+def test_did_you_mean(corpus: Corpus) -> None:
+    missed = corpus.search("lavorv")
+    assert missed.total == 0 and missed.suggestion == "lavrov"
+    assert corpus.search("headline:stormm coast").suggestion == "headline:storm coast"
+    assert corpus.search("lavrov").suggestion is None
+    assert corpus.search("zzzzqqq").suggestion is None
+
+
+def test_bad_queries_raise_query_syntax_error(corpus: Corpus) -> None:
+    for query in ['"open', "(a", "date:2022-13", "date:[2022 TO", "colour:red", "AND"]:
+        with pytest.raises(QuerySyntaxError):
+            corpus.search(query)
+
+
+def test_results_convert_to_dicts_and_dataframes(corpus: Corpus) -> None:
+    result = corpus.search("oil")
+    rows = result.to_dicts()
+    assert rows[0]["id"] == "a2" and rows[0]["snippet_text"] == rows[0]["snippet"].replace(
+        "<mark>", ""
+    ).replace("</mark>", "")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(NewsdexError, match="pip install pandas"):
+            result.to_dataframe()
+    else:
+        assert list(result.to_dataframe()["id"]) == ["a2"]
+
+
+def test_engines_agree_on_every_feature(tmp_path: Path) -> None:
+    queries = [
+        "negotiat*",
+        "author:lee",
+        "url:hindustantimes",
+        "date:2022-03",
+        "date:[2022-03-30 TO *]",
+        "talks -date:2022",
+        "lang:en talk*",
+        '(peace OR storm) AND NOT source:"financial daily"',
+    ]
+    seen: dict[str, list[Any]] = {}
+    for name in ENGINES:
+        with Corpus.open(tmp_path / name, engine=name) as c:
+            c.add(sample_articles())
+            c.commit()
+            answers: list[Any] = [set(ids(c.search(q, limit=50))) for q in queries]
+            answers.append(c.search("talk", facets=("source", "author", "day")).facets)
+            answers.append([(b.period, b.count) for b in c.timeline("", interval="week")])
+            answers.append(set(ids(c.similar("a3", limit=50))))
+            answers.append(c.search("negotiatons").suggestion)
+            seen[name] = answers
+    first, *others = seen.values()
+    assert all(other == first for other in others)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -16,7 +18,7 @@ from newsdex.corpus import Corpus, default_index_path
 from newsdex.errors import NewsdexError
 from newsdex.index import DEFAULT_ENGINE, ENGINES
 from newsdex.load import STDIN_NAME, document_from_bytes, read_document
-from newsdex.models import Article, Hit, RawDocument
+from newsdex.models import Article, Hit, RawDocument, SearchResult
 from newsdex.pipeline import (
     IndexReport,
     Problem,
@@ -26,7 +28,7 @@ from newsdex.pipeline import (
     extract_document,
     index_sources,
 )
-from newsdex.search import SORTS
+from newsdex.search import FACETS, INTERVALS, SORTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,6 +100,11 @@ def cli() -> None:
     show_default=True,
     help="Commit every N articles.",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove articles of files that are gone from PATHS since they were indexed.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @output_options
 @_fail_cleanly
@@ -106,18 +113,24 @@ def index(
     index_dir: Path | None,
     engine: str | None,
     batch_size: int,
+    prune: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Index .txt and .html/.htm articles from files and folders ('-' reads stdin)."""
-    sources = _sources(paths)
+    """Index .txt and .html/.htm articles from files and folders ('-' reads stdin).
+
+    Run it again to bring the index up to date: unchanged files are not read again."""
     try:
         with _open(index_dir, create=True, engine=engine) as corpus:
+            corpus.lock()  # before the walk: a second writer hears at once
+            sources = _sources(paths)
             with _progress(len(sources), quiet or as_json) as advance:
                 report = index_sources(
                     corpus,
                     sources,
                     batch_size=batch_size,
+                    roots=[p for p in paths if p != "-"],
+                    prune=prune,
                     on_problem=_print_problem,
                     on_progress=advance,
                 )
@@ -161,30 +174,82 @@ def _print_problem(problem: Problem) -> None:
 
 
 def _print_summary(report: IndexReport, total: int, where: str, as_json: bool) -> None:
+    counts = {
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "skipped": report.skipped,
+        "failed": report.failed,
+    }
     if as_json:
-        _echo_json(
-            {
-                "indexed": report.indexed,
-                "skipped": report.skipped,
-                "failed": report.failed,
-                "articles": total,
-                "index": where,
-            }
-        )
+        _echo_json({**counts, "articles": total, "index": where})
         return
-    click.echo(
-        f"indexed {report.indexed}, skipped {report.skipped}, failed {report.failed}; "
-        f"{total} articles in {where}",
-        err=True,
-    )
+    summary = ", ".join(f"{name} {n}" for name, n in counts.items())
+    click.echo(f"{summary}; {total} articles in {where}", err=True)
+
+
+def filter_options(func: F) -> F:
+    """--source, --author, --lang, --since, --until: the filters every query takes."""
+    options = [
+        click.option("--source", multiple=True, help="Only this source (any case); repeatable."),
+        click.option("--author", multiple=True, help="Only this author (any case); repeatable."),
+        click.option("--lang", multiple=True, help="Only this language code (en, de…)."),
+        click.option("--since", help="On or after: YYYY-MM-DD, YYYY-MM, YYYY, or 7d/2w/3m/1y ago."),
+        click.option("--until", help="On or before (inclusive); same forms as --since."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The filter options as Corpus.search keyword arguments."""
+    return {
+        "source": kwargs.pop("source") or None,
+        "author": kwargs.pop("author") or None,
+        "lang": kwargs.pop("lang") or None,
+        "since": kwargs.pop("since"),
+        "until": kwargs.pop("until"),
+    }
+
+
+HIT_FIELDS = (
+    "id",
+    "headline",
+    "date",
+    "source",
+    "authors",
+    "url",
+    "language",
+    "body",
+    "path",
+    "section",
+    "credit",
+    "summary",
+    "crawled",
+    "score",
+    "snippet",
+    "snippet_text",
+)
+CSV_FIELDS = "id,date,source,headline,authors,url,score,snippet_text"
+
+
+def _fields(value: str | None, default: str | None) -> list[str] | None:
+    names = [n.strip() for n in (value or default or "").split(",") if n.strip()]
+    unknown = [n for n in names if n not in HIT_FIELDS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown field {unknown[0]!r}; choose from {', '.join(HIT_FIELDS)}",
+            param_hint="--fields",
+        )
+    return names or None
 
 
 @cli.command()
 @click.argument("query", default="")
 @index_option
-@click.option("--source", multiple=True, help="Only this source (case-insensitive); repeatable.")
-@click.option("--since", help="Only articles on or after this date (YYYY-MM-DD, YYYY-MM, YYYY).")
-@click.option("--until", help="Only articles on or before this date (inclusive).")
+@filter_options
 @click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
 @click.option(
@@ -194,37 +259,89 @@ def _print_summary(report: IndexReport, total: int, where: str, as_json: bool) -
     show_default=True,
     help="relevance, date (oldest first) or -date (newest first).",
 )
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    type=click.Choice(FACETS),
+    help="Count matches by this field over all matches; repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="json: one object per hit; csv: a header and a row per hit.",
+)
+@click.option("--fields", help="Comma-separated fields for json/csv output.")
 @output_options
 @_fail_cleanly
 def search(
     query: str,
     index_dir: Path | None,
-    source: tuple[str, ...],
-    since: str | None,
-    until: str | None,
     limit: int,
     offset: int,
     sort: str,
+    facets: tuple[str, ...],
+    fmt: str,
+    fields: str | None,
     as_json: bool,
+    **filters: Any,
 ) -> None:
     """Search the index. An empty QUERY with filters lists matches newest first."""
+    fmt = "json" if as_json else fmt
+    chosen = _fields(fields, CSV_FIELDS if fmt == "csv" else None)
     with _open(index_dir) as corpus:
         result = corpus.search(
-            query,
-            source=source or None,
-            since=since,
-            until=until,
-            limit=limit,
-            offset=offset,
-            sort=sort,
+            query, limit=limit, offset=offset, sort=sort, facets=facets, **_filters(filters)
         )
-    if as_json:
-        for hit in result.hits:
-            _echo_json(hit.to_dict())
-        return
+    if result.suggestion:
+        click.echo(f"No matches. Did you mean: {result.suggestion}", err=True)
+    if fmt == "json":
+        _print_json(result, chosen)
+    elif fmt == "csv":
+        _print_csv(result, chosen or [])
+    else:
+        _print_text(result, offset)
+
+
+def _print_json(result: SearchResult, fields: list[str] | None) -> None:
+    for hit in result.hits:
+        data = hit.to_dict()
+        _echo_json({k: data[k] for k in fields} if fields else data)
+    if result.facets:
+        _echo_json({"total": result.total, "facets": result.facets})
+
+
+def _print_csv(result: SearchResult, fields: list[str]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    for hit in result.hits:
+        data = hit.to_dict()
+        data["authors"] = "; ".join(data["authors"])
+        writer.writerow([data[k] for k in fields])
+    click.echo(out.getvalue(), nl=False)
+
+
+def _print_text(result: SearchResult, offset: int) -> None:
     click.echo(f"{result.total} match{'es' if result.total != 1 else ''}", err=True)
     for rank, hit in enumerate(result.hits, start=offset + 1):
         _print_hit(rank, hit)
+    for name, counts in result.facets.items():
+        click.echo(f"By {name}:")
+        ordered = sorted(counts.items(), key=_facet_order(name))
+        for value, count in ordered:
+            click.echo(f"  {count:>7}  {value}")
+        click.echo()
+
+
+def _facet_order(name: str) -> Callable[[tuple[str, int]], Any]:
+    """Dates in time order, everything else most frequent first."""
+    if name in ("day", "month", "year"):
+        return lambda kv: kv[0]
+    return lambda kv: (-kv[1], kv[0])
 
 
 def _print_hit(rank: int, hit: Hit) -> None:
@@ -243,6 +360,51 @@ def _render_marks(snippet: str) -> str:
     else:
         on, off = "**", "**"
     return snippet.replace("<mark>", on).replace("</mark>", off)
+
+
+@cli.command()
+@click.argument("query", default="")
+@index_option
+@filter_options
+@click.option("--interval", type=click.Choice(INTERVALS), default="month", show_default=True)
+@output_options
+@_fail_cleanly
+def timeline(
+    query: str, index_dir: Path | None, interval: str, as_json: bool, **filters: Any
+) -> None:
+    """Matches per day, week, month or year as a bar chart: attention over time."""
+    with _open(index_dir) as corpus:
+        buckets = corpus.timeline(query, interval=interval, **_filters(filters))
+    if as_json:
+        for bucket in buckets:
+            _echo_json({"period": bucket.period, "count": bucket.count})
+        return
+    if not buckets:
+        click.echo("no dated matches", err=True)
+        return
+    peak = max(b.count for b in buckets) or 1
+    for bucket in buckets:
+        bar = "█" * round(BAR_WIDTH * bucket.count / peak)
+        click.echo(f"{bucket.period:<10} {bucket.count:>7} {bar}")
+
+
+BAR_WIDTH = 50
+
+
+@cli.command()
+@click.argument("article_id")
+@index_option
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@output_options
+@_fail_cleanly
+def similar(article_id: str, index_dir: Path | None, limit: int, as_json: bool) -> None:
+    """Articles closest to one article (more like this)."""
+    with _open(index_dir) as corpus:
+        result = corpus.similar(article_id, limit=limit)
+    if as_json:
+        _print_json(result, None)
+    else:
+        _print_text(result, 0)
 
 
 @cli.command()
@@ -342,3 +504,36 @@ def _read_one(file: str) -> RawDocument:
 def where(index_dir: Path | None) -> None:
     """Print the index folder newsdex uses."""
     click.echo(str(index_dir or default_index_path()))
+
+
+@cli.command()
+@index_option
+@output_options
+@_fail_cleanly
+def check(index_dir: Path | None, as_json: bool) -> None:
+    """Verify the index: it opens, every article reads back, its file state agrees.
+
+    Exits 1 when it finds a problem. Run it when no indexing run is writing."""
+    with _open(index_dir) as corpus:
+        report = corpus.check()
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(
+            f"{report.path} ({report.engine}): {report.articles} articles, "
+            f"{report.readable} read back; {report.tracked_files} files tracked, "
+            f"{report.untracked_articles} articles from no tracked file"
+        )
+        for problem in report.problems:
+            click.echo(f"problem: {problem}", err=True)
+        click.echo("ok" if report.ok else f"{len(report.problems)} problems", err=True)
+    if not report.ok:
+        if not as_json:
+            click.echo(f"Hint: {_CHECK_HINT}", err=True)
+        sys.exit(1)
+
+
+_CHECK_HINT = (
+    "Run `newsdex index` again on the same paths to finish an interrupted run; if problems "
+    "remain, delete state.sqlite in the index folder and index again, or rebuild the index."
+)

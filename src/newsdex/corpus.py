@@ -2,6 +2,8 @@
 
     DIR/newsdex.json   schema version, engine name, creation time
     DIR/engine/        the engine's own files
+    DIR/state.sqlite   the input files indexed and the ids they gave (`newsdex.state`)
+    DIR/write.lock     held by the one process writing (`newsdex.lock`)
 
 The metadata file is written last and atomically, so a folder without it is not an index.
 """
@@ -15,7 +17,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsdex.errors import (
     ArticleNotFoundError,
@@ -25,12 +27,18 @@ from newsdex.errors import (
     NewsdexError,
 )
 from newsdex.index import DEFAULT_ENGINE, ENGINES, Engine
-from newsdex.models import Article, Hit, SearchResult, Stats
-from newsdex.search import DateLike, build_request
+from newsdex.index.base import SearchRequest
+from newsdex.lock import LOCK_FILE, WriteLock
+from newsdex.models import Article, Hit, SearchResult, Stats, TimelineBucket
+from newsdex.search import DateLike, Names, build_request, similar_query, suggest, timeline
+from newsdex.state import STATE_FILE, StateStore
+
+if TYPE_CHECKING:
+    from newsdex.check import CheckReport
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_FILE = "newsdex.json"
 ENGINE_DIR = "engine"
 
@@ -47,10 +55,14 @@ def default_index_path() -> Path:
 class Corpus:
     """An open index. Use as a context manager: changes commit on a clean exit."""
 
-    def __init__(self, path: Path, engine: Engine, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, engine: Engine, meta: dict[str, Any], lock: WriteLock | None = None
+    ) -> None:
         self.path = path
         self.engine = engine
         self.meta = meta
+        self._lock = lock or WriteLock(path)
+        self._state: StateStore | None = None
 
     @property
     def engine_name(self) -> str:
@@ -80,9 +92,24 @@ class Corpus:
 
     @classmethod
     def _create(cls, folder: Path, engine: str) -> Corpus:
+        """Create under the write lock, so two processes never build one folder together."""
         if engine not in ENGINES:
             raise NewsdexError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-        if folder.exists() and any(p.name != ENGINE_DIR for p in folder.iterdir()):
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = WriteLock(folder)
+        lock.acquire()
+        try:
+            if (folder / META_FILE).exists():  # another process created it meanwhile
+                lock.release()
+                return cls.open(folder, engine=engine, create=False)
+            return cls._create_locked(folder, engine, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _create_locked(cls, folder: Path, engine: str, lock: WriteLock) -> Corpus:
+        if any(p.name not in (ENGINE_DIR, LOCK_FILE) for p in folder.iterdir()):
             raise IndexCorruptError(f"{folder} is not empty and holds no newsdex index")
         engine_dir = folder / ENGINE_DIR
         engine_dir.mkdir(parents=True, exist_ok=True)
@@ -95,7 +122,7 @@ class Corpus:
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
         _write_meta(folder / META_FILE, meta)
-        return cls(folder, instance, meta)
+        return cls(folder, instance, meta, lock)
 
     # -- context manager -------------------------------------------------------
 
@@ -115,22 +142,51 @@ class Corpus:
             self.close()
 
     def close(self) -> None:
-        """Release the index; uncommitted changes are dropped."""
-        self.engine.close()
+        """Release the index and the write lock; uncommitted changes are dropped."""
+        try:
+            self.engine.close()
+            if self._state is not None:
+                self._state.close()
+                self._state = None
+        finally:
+            self._lock.release()
+
+    def lock(self) -> None:
+        """Take the write lock now (writing takes it anyway); IndexLockedError names the holder."""
+        self._lock.acquire()
+
+    @property
+    def state(self) -> StateStore:
+        """The input files this index was built from (created on first use, under the lock)."""
+        if self._state is None:
+            self.lock()
+            self._state = StateStore.open(self.path / STATE_FILE)
+        return self._state
 
     # -- writing ---------------------------------------------------------------
 
     def add(self, articles: Article | Iterable[Article]) -> int:
         """Add or replace articles (by id); returns how many. Visible after `commit`."""
         batch = [articles] if isinstance(articles, Article) else list(articles)
+        self.lock()
         self.engine.add(batch)
         return len(batch)
 
     def delete(self, ids: str | Sequence[str]) -> None:
+        self.lock()
         self.engine.delete([ids] if isinstance(ids, str) else list(ids))
 
     def commit(self) -> None:
+        """Engine first, then the file state: a crash between them only repeats a batch."""
         self.engine.commit()
+        if self._state is not None:
+            self._state.commit()
+
+    def check(self) -> CheckReport:
+        """Verify the index: every article readable, no id twice, state and engine agree."""
+        from newsdex.check import check_corpus
+
+        return check_corpus(self)
 
     # -- reading ---------------------------------------------------------------
 
@@ -147,30 +203,84 @@ class Corpus:
         self,
         query: str = "",
         *,
-        source: str | Sequence[str] | None = None,
+        source: Names = None,
+        author: Names = None,
+        lang: Names = None,
         since: DateLike = None,
         until: DateLike = None,
         limit: int = 10,
         offset: int = 0,
         sort: str = "relevance",
+        facets: Sequence[str] = (),
     ) -> SearchResult:
-        """Best matches for `query` (see the README for the query language).
+        """Best matches for `query` (the query language is in the README).
 
+        `source`, `author` and `lang` take one name or several (any matches, any case);
+        `since`/`until` take dates, `YYYY-MM`, `YYYY` or spans back from today (`7d`, `3m`).
+        `facets` (source, author, day, month, year, lang) are counted over every match.
         Raises QuerySyntaxError for a query it cannot parse, FilterError for a bad filter.
         """
         request = build_request(
-            query, source=source, since=since, until=until, limit=limit, offset=offset, sort=sort
+            query,
+            source=source,
+            author=author,
+            lang=lang,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            facets=facets,
         )
         result = self.engine.search(request)
         hits = tuple(Hit(h.article, h.score, h.snippet) for h in result.hits)
-        return SearchResult(hits=hits, total=result.total)
+        suggestion = suggest(self.engine, query, request.query) if result.total == 0 else None
+        return SearchResult(hits, result.total, result.facets, suggestion)
+
+    def timeline(
+        self,
+        query: str = "",
+        *,
+        interval: str = "month",
+        source: Names = None,
+        author: Names = None,
+        lang: Names = None,
+        since: DateLike = None,
+        until: DateLike = None,
+    ) -> list[TimelineBucket]:
+        """Matches per day, week, month or year, empty periods included: attention over time."""
+        result = self.search(
+            query,
+            source=source,
+            author=author,
+            lang=lang,
+            since=since,
+            until=until,
+            limit=1,
+            facets=("day",),
+        )
+        return timeline(result.facets["day"], interval)
+
+    def similar(self, article_id: str, *, limit: int = 10) -> SearchResult:
+        """The articles closest to one article (more like this), best first."""
+        article = self.get(article_id)
+        node = similar_query(self.engine, article, len(self))
+        if node is None:
+            return SearchResult((), 0)
+        request = SearchRequest(query=node, limit=limit + 1)
+        result = self.engine.search(request)
+        hits = tuple(
+            Hit(h.article, h.score, h.snippet) for h in result.hits if h.article.id != article_id
+        )[:limit]
+        return SearchResult(hits, max(0, result.total - 1))
 
     def stats(self) -> Stats:
         """Counts by source and by month, over the whole index."""
+        facets = self.search(limit=1, facets=("source", "month")).facets
         return Stats(
             articles=len(self),
-            by_source=dict(sorted(self.engine.counts_by("source").items())),
-            by_month=dict(sorted(self.engine.counts_by("month").items())),
+            by_source=dict(sorted(facets["source"].items())),
+            by_month=dict(sorted(facets["month"].items())),
         )
 
 

@@ -11,6 +11,7 @@ NewsdexError
 ├── IndexNotFoundError   no index where one was expected
 ├── IndexLockedError     another process is writing the index
 ├── IndexCorruptError    the index folder cannot be opened as an index
+│   └── IndexStateError  the index's file state (state.sqlite) cannot be read
 └── IndexVersionError    the index was written by another schema version
 """
 
@@ -89,6 +90,15 @@ class IndexCorruptError(NewsdexError):
     """The index folder exists but cannot be opened."""
 
     hint = "Rebuild it: delete the folder and run `newsdex index` again."
+
+
+class IndexStateError(IndexCorruptError):
+    """The index's memory of its input files (DIR/state.sqlite) cannot be read."""
+
+    hint = (
+        "Delete state.sqlite in the index folder and run `newsdex index` again: every file "
+        "is read again and its articles replaced in place, nothing is duplicated."
+    )
 
 
 class IndexVersionError(NewsdexError):

@@ -115,25 +115,55 @@ class Hit:
 
     article: Article
     score: float
+    """Relevance (BM25; comparable within one result only); 0.0 when sorted by date."""
     snippet: str
-    """Best passage with matched terms wrapped in `<b>...</b>`."""
+    """Best passage with matched words wrapped in `<mark>...</mark>` (text not escaped)."""
+
+    @property
+    def snippet_text(self) -> str:
+        """The snippet without marks."""
+        return self.snippet.replace("<mark>", "").replace("</mark>", "")
 
     def to_dict(self) -> dict[str, Any]:
         data = self.article.to_dict()
         data["score"] = self.score
         data["snippet"] = self.snippet
+        data["snippet_text"] = self.snippet_text
         return data
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A page of hits plus the total number of matching articles."""
+    """A page of hits, the total number of matches, facet counts and a spelling hint."""
 
     hits: tuple[Hit, ...]
     total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per requested facet: value -> number of matching articles (whole match set)."""
+    suggestion: str | None = None
+    """A corrected query, when this one matched nothing and a one-letter change would."""
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [hit.to_dict() for hit in self.hits]
+
+    def to_dataframe(self) -> Any:
+        """The hits as a pandas DataFrame (pandas is optional: installed by the caller)."""
+        try:
+            import pandas
+        except ImportError as exc:
+            from newsdex.errors import NewsdexError
+
+            raise NewsdexError("to_dataframe needs pandas: pip install pandas") from exc
+        return pandas.DataFrame(self.to_dicts())
+
+
+@dataclass(frozen=True)
+class TimelineBucket:
+    """Matches in one period of a timeline."""
+
+    period: str
+    """`YYYY`, `YYYY-MM`, `YYYY-Www` (ISO week) or `YYYY-MM-DD`."""
+    count: int
 
 
 @dataclass(frozen=True)

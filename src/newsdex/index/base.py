@@ -11,9 +11,9 @@ import datetime as dt
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from newsdex.models import Article, SortOrder
 from newsdex.query import Node
@@ -29,12 +29,27 @@ class SearchRequest:
     query: Node | None = None
     sources: tuple[str, ...] = ()
     """Lower-cased source names; an article matches any of them."""
+    authors: tuple[str, ...] = ()
+    """Lower-cased author names; an article matches if it has any of them."""
+    languages: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
     limit: int = 10
     offset: int = 0
     sort: SortOrder = "relevance"
     snippets: bool = True
+    facets: tuple[str, ...] = ()
+    """Fields to count over the whole match set: keys of `compile.FACET_FIELDS`."""
+
+    def filters(self) -> dict[str, Any]:
+        """The filter arguments of `compile.compile_filters`."""
+        return {
+            "sources": self.sources,
+            "authors": self.authors,
+            "languages": self.languages,
+            "since": self.since,
+            "until": self.until,
+        }
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,7 @@ class EngineHit:
 class EngineResult:
     hits: tuple[EngineHit, ...]
     total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 class Engine(ABC):
@@ -95,20 +111,51 @@ class Engine(ABC):
 
     @abstractmethod
     def search(self, request: SearchRequest) -> EngineResult:
-        """Run a query with its filters, sorting and paging."""
+        """Run a query with its filters, sorting, paging and facet counts."""
 
     @abstractmethod
+    def analyze(self, text: str) -> list[str]:
+        """The index terms of `text`, as headline and body are analysed."""
+
+    @abstractmethod
+    def doc_freqs(self, field: str, tokens: Sequence[str]) -> list[int]:
+        """How many committed articles hold each index term in `field` (one reader for all)."""
+
     def counts_by(self, field: str) -> dict[str, int]:
-        """Article counts per value of `source` or `month`, over the whole index."""
+        """Article counts per value of a facet field, over the whole index."""
+        request = SearchRequest(limit=1, snippets=False, facets=(field,))
+        return self.search(request).facets.get(field, {})
 
 
-def encode_article(article: Article) -> str:
-    """The stored form of an article: compact JSON, read back by `decode_article`."""
-    return json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":"))
+def stored_form(article: Article) -> str:
+    """The article without its body (stored in its own field), as JSON."""
+    data = article.to_dict()
+    data["body"] = ""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def decode_article(data: str | bytes) -> Article:
-    return Article.from_dict(json.loads(data))
+def restore(stored: str | bytes, body: str) -> Article:
+    """Inverse of `stored_form`, with the body put back."""
+    data = json.loads(stored)
+    data["body"] = body
+    return Article.from_dict(data)
+
+
+def keyword_values(article: Article) -> dict[str, list[str]]:
+    """The exact-match and facet values an engine indexes for an article."""
+    values: dict[str, list[str]] = {
+        "source": [article.source] if article.source else [],
+        "source_key": [" ".join(article.source.split()).lower()] if article.source else [],
+        "author": list(article.authors),
+        "author_key": [" ".join(a.split()).lower() for a in article.authors],
+        "lang": [article.language.lower()] if article.language else [],
+    }
+    day = day_of(article)
+    if day is not None:
+        values["day_key"] = [day.strftime("%Y-%m-%d")]
+        values["month"] = [day.strftime("%Y-%m")]
+        values["year"] = [day.strftime("%Y")]
+    return values
 
 
 def day_of(article: Article) -> dt.datetime | None:

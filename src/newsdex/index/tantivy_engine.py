@@ -1,15 +1,17 @@
 """The default engine: tantivy (Rust, via tantivy-py).
 
-Headline and body use tantivy's built-in `en_stem` tokenizer; queries are analysed with
-an identical `TextAnalyzer`, so query words and indexed words stem alike. Source names
-are exact keywords (a lower-cased copy for filtering, the original for counting); the
-day is a date field, so date filters are range queries inside the engine.
+Headline, body, author names and URL use tantivy's built-in `en_stem` tokenizer; query
+words are analysed with an identical `TextAnalyzer`, so they stem alike. Exact values
+(source, author, language, day/month/year) are `raw` fast fields: filters are term
+queries and facets are tantivy aggregations, both inside the engine. Filters are wrapped
+in zero-score queries so they narrow the match set without changing the ranking.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,19 +25,30 @@ from newsdex.index.base import (
     EngineResult,
     SearchRequest,
     day_of,
-    decode_article,
-    encode_article,
+    keyword_values,
     lead_snippet,
     mark_spans,
+    restore,
+    stored_form,
 )
+from newsdex.index.compile import FACET_FIELDS, Primitives, compile_filters, compile_node
 from newsdex.models import Article
-from newsdex.query import And, Node, Not, Phrase, Term
 
 log = logging.getLogger(__name__)
 
 _HEAP_BYTES = 256_000_000
-_HEADLINE_BOOST = 2.0
-_TEXT_FIELDS = ("headline", "body")
+_FACET_SIZE = 100_000
+_KEYWORD_FIELDS = (
+    "source",
+    "source_key",
+    "author",
+    "author_key",
+    "lang",
+    "day_key",
+    "month",
+    "year",
+)
+_FAST_FIELDS = frozenset(FACET_FIELDS.values())
 
 
 def _schema() -> tantivy.Schema:
@@ -43,9 +56,10 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field("headline", tokenizer_name="en_stem")
     builder.add_text_field("body", stored=True, tokenizer_name="en_stem")
-    builder.add_text_field("source_key", tokenizer_name="raw")
-    builder.add_text_field("source", tokenizer_name="raw", fast=True)
-    builder.add_text_field("month", tokenizer_name="raw", fast=True)
+    builder.add_text_field("author_text", tokenizer_name="en_stem")
+    builder.add_text_field("url", tokenizer_name="en_stem")
+    for name in _KEYWORD_FIELDS:
+        builder.add_text_field(name, tokenizer_name="raw", fast=name in _FAST_FIELDS)
     builder.add_date_field("day", indexed=True, fast=True)
     builder.add_bytes_field("doc", stored=True)
     return builder.build()
@@ -62,6 +76,51 @@ def _analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime(day.year, day.month, day.day) if day else None
+
+
+class _TantivyPrimitives(Primitives):
+    """tantivy's query constructors, for the shared compiler."""
+
+    def __init__(self, schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer) -> None:
+        self.schema = schema
+        self.analyzer = analyzer
+
+    def analyze(self, text: str) -> list[str]:
+        return list(self.analyzer.analyze(text))
+
+    def term(self, field: str, token: str) -> Any:
+        return tantivy.Query.term_query(self.schema, field, token)
+
+    def phrase(self, field: str, tokens: list[str]) -> Any:
+        return tantivy.Query.phrase_query(self.schema, field, list(tokens))
+
+    def prefix(self, field: str, text: str) -> Any:
+        return tantivy.Query.regex_query(self.schema, field, re.escape(text) + ".*")
+
+    def day_range(self, start: dt.date | None, end: dt.date | None) -> Any:
+        return tantivy.Query.range_query(
+            self.schema, "day", tantivy.FieldType.Date, _midnight(start), _midnight(end)
+        )
+
+    def boolean(self, must: list[Any], should: list[Any], must_not: list[Any]) -> Any:
+        if not must and not should:
+            must = [tantivy.Query.all_query()]  # a purely negative query needs an anchor
+        clauses = [(tantivy.Occur.Must, q) for q in must]
+        if should:
+            either = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
+            clauses.append((tantivy.Occur.Must, either))
+        clauses += [(tantivy.Occur.MustNot, q) for q in must_not]
+        return tantivy.Query.boolean_query(clauses)
+
+    def boost(self, query: Any, factor: float) -> Any:
+        return tantivy.Query.boost_query(query, factor)
+
+    def nothing(self) -> Any:
+        return tantivy.Query.empty_query()
+
+
 class TantivyEngine(Engine):
     """An index in one folder, written by at most one process at a time."""
 
@@ -70,7 +129,7 @@ class TantivyEngine(Engine):
     def __init__(self, index: tantivy.Index) -> None:
         self._index = index
         self._schema = index.schema
-        self._analyzer = _analyzer()
+        self._p = _TantivyPrimitives(self._schema, _analyzer())
         self._writer: Any = None
 
     @classmethod
@@ -102,20 +161,23 @@ class TantivyEngine(Engine):
             writer.delete_documents_by_term("id", article.id)
             writer.add_document(self._document(article))
 
-    def _document(self, article: Article) -> tantivy.Document:
+    @staticmethod
+    def _document(article: Article) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_text("id", article.id)
         doc.add_text("headline", article.headline)
         doc.add_text("body", article.body)
-        if article.source:
-            doc.add_text("source_key", article.source.lower())
-            doc.add_text("source", article.source)
+        for author in article.authors:
+            doc.add_text("author_text", author)
+        if article.url:
+            doc.add_text("url", article.url)
+        for name, values in keyword_values(article).items():
+            for value in values:
+                doc.add_text(name, value)
         day = day_of(article)
         if day is not None:
             doc.add_date("day", day)
-            doc.add_text("month", day.strftime("%Y-%m"))
-        stored = Article.from_dict({**article.to_dict(), "body": ""})
-        doc.add_bytes("doc", encode_article(stored).encode())
+        doc.add_bytes("doc", stored_form(article).encode())
         return doc
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -142,26 +204,33 @@ class TantivyEngine(Engine):
 
     # -- reading ---------------------------------------------------------------
 
-    def _article(self, searcher: tantivy.Searcher, address: Any) -> Article:
+    @staticmethod
+    def _article(searcher: tantivy.Searcher, address: Any) -> Article:
         doc = searcher.doc(address)
-        article = decode_article(bytes(doc.get_first("doc") or b""))
-        return Article.from_dict({**article.to_dict(), "body": doc.get_first("body") or ""})
+        return restore(bytes(doc.get_first("doc") or b""), str(doc.get_first("body") or ""))
 
     def get(self, article_id: str) -> Article | None:
         searcher = self._index.searcher()
-        query = tantivy.Query.term_query(self._schema, "id", article_id)
-        hits = searcher.search(query, 1).hits
+        hits = searcher.search(self._p.term("id", article_id), 1).hits
         return self._article(searcher, hits[0][1]) if hits else None
 
     def count(self) -> int:
         return int(self._index.searcher().num_docs)
 
+    def analyze(self, text: str) -> list[str]:
+        return self._p.analyze(text)
+
+    def doc_freqs(self, field: str, tokens: Sequence[str]) -> list[int]:
+        searcher = self._index.searcher()
+        return [int(searcher.doc_freq(field, token)) for token in tokens]
+
     def search(self, request: SearchRequest) -> EngineResult:
         searcher = self._index.searcher()
-        text_query = self._compile(request.query) if request.query else None
+        text_query = compile_node(request.query, self._p) if request.query else None
         query = self._with_filters(text_query, request)
         kwargs: dict[str, Any] = {"limit": request.limit, "offset": request.offset}
-        if request.sort != "relevance" or text_query is None:
+        by_date = request.sort != "relevance" or text_query is None
+        if by_date:
             kwargs["order_by_field"] = "day"
             asc = request.sort == "date"
             kwargs["order"] = tantivy.Order.Asc if asc else tantivy.Order.Desc
@@ -170,10 +239,29 @@ class TantivyEngine(Engine):
         hits = []
         for key, address in result.hits:
             article = self._article(searcher, address)
-            score = float(key) if "order_by_field" not in kwargs else 0.0
-            snippet = self._snippet(snippets, searcher, address, article)
-            hits.append(EngineHit(article, score, snippet))
-        return EngineResult(tuple(hits), int(getattr(result, "count", 0) or 0))
+            score = 0.0 if by_date else float(key)
+            hits.append(
+                EngineHit(article, score, self._snippet(snippets, searcher, address, article))
+            )
+        total = int(getattr(result, "count", 0) or 0)
+        return EngineResult(tuple(hits), total, self._facets(searcher, query, request.facets))
+
+    def _with_filters(self, query: Any | None, request: SearchRequest) -> Any:
+        filters = compile_filters(self._p, **request.filters())
+        if not filters:
+            return query if query is not None else tantivy.Query.all_query()
+        must = [query] if query is not None else []
+        must += [tantivy.Query.const_score_query(f, 0.0) for f in filters]
+        return self._p.boolean(must, [], [])
+
+    def _facets(
+        self, searcher: Any, query: Any, names: tuple[str, ...]
+    ) -> dict[str, dict[str, int]]:
+        if not names:
+            return {}
+        aggs = {n: {"terms": {"field": FACET_FIELDS[n], "size": _FACET_SIZE}} for n in names}
+        result = searcher.aggregate(query, aggs)
+        return {n: {b["key"]: int(b["doc_count"]) for b in result[n]["buckets"]} for n in names}
 
     def _snippets(self, searcher: tantivy.Searcher, query: Any) -> Any:
         if query is None:
@@ -182,7 +270,8 @@ class TantivyEngine(Engine):
         generator.set_max_num_chars(200)
         return generator
 
-    def _snippet(self, generator: Any, searcher: Any, address: Any, article: Article) -> str:
+    @staticmethod
+    def _snippet(generator: Any, searcher: Any, address: Any, article: Article) -> str:
         if generator is None:
             return lead_snippet(article.body)
         snippet = generator.snippet_from_doc(searcher.doc(address))
@@ -190,84 +279,3 @@ class TantivyEngine(Engine):
         if not fragment.strip():
             return lead_snippet(article.body)
         return mark_spans(fragment, [(r.start, r.end) for r in snippet.highlighted()])
-
-    def counts_by(self, field: str) -> dict[str, int]:
-        searcher = self._index.searcher()
-        agg = {"counts": {"terms": {"field": field, "size": 1_000_000}}}
-        result = searcher.aggregate(tantivy.Query.all_query(), agg)
-        return {b["key"]: int(b["doc_count"]) for b in result["counts"]["buckets"]}
-
-    # -- query compilation -----------------------------------------------------
-
-    def _tokens(self, text: str) -> list[str | tuple[int, str]]:
-        return list(self._analyzer.analyze(text))
-
-    def _text_query(self, field: str, text: str) -> Any | None:
-        """Term or phrase query on an analysed field; None if nothing is left to match."""
-        tokens = self._tokens(text)
-        if not tokens:
-            return None
-        if len(tokens) == 1:
-            return tantivy.Query.term_query(self._schema, field, tokens[0])
-        return tantivy.Query.phrase_query(self._schema, field, tokens)
-
-    def _leaf(self, node: Term | Phrase) -> Any:
-        """A word or phrase in one field, or in headline/body/source when unfielded."""
-        if node.field == "source":
-            return tantivy.Query.term_query(self._schema, "source_key", node.text.lower())
-        fields = (node.field,) if node.field else _TEXT_FIELDS
-        clauses = []
-        for field in fields:
-            query = self._text_query(field, node.text)
-            if query is not None:
-                boost = _HEADLINE_BOOST if field == "headline" and not node.field else 1.0
-                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
-        if not node.field:
-            source = tantivy.Query.term_query(self._schema, "source_key", node.text.lower())
-            clauses.append((tantivy.Occur.Should, source))
-        return tantivy.Query.boolean_query(clauses)
-
-    def _compile(self, node: Node) -> Any:
-        if isinstance(node, (Term, Phrase)):
-            return self._leaf(node)
-        if isinstance(node, Not):
-            return _boolean([], [self._compile(node.item)])
-        if isinstance(node, And):
-            must = [self._compile(i) for i in node.items if not isinstance(i, Not)]
-            must_not = [self._compile(i.item) for i in node.items if isinstance(i, Not)]
-            return _boolean(must, must_not)
-        clauses = [(tantivy.Occur.Should, self._compile(i)) for i in node.items]
-        return tantivy.Query.boolean_query(clauses)
-
-    def _with_filters(self, query: Any | None, request: SearchRequest) -> Any:
-        filters = []
-        if request.sources:
-            terms = [
-                (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "source_key", s))
-                for s in request.sources
-            ]
-            filters.append(tantivy.Query.boolean_query(terms))
-        if request.since or request.until:
-            filters.append(self._day_range(request.since, request.until))
-        if not filters:
-            return query if query is not None else tantivy.Query.all_query()
-        must = [query] if query is not None else []
-        must += [tantivy.Query.const_score_query(f, 0.0) for f in filters]
-        return _boolean(must, [])
-
-    def _day_range(self, since: dt.date | None, until: dt.date | None) -> Any:
-        def midnight(day: dt.date | None) -> dt.datetime | None:
-            return dt.datetime(day.year, day.month, day.day) if day else None
-
-        return tantivy.Query.range_query(
-            self._schema, "day", tantivy.FieldType.Date, midnight(since), midnight(until)
-        )
-
-
-def _boolean(must: list[Any], must_not: list[Any]) -> Any:
-    """A boolean query; a purely negative one is anchored on all documents."""
-    if not must:
-        must = [tantivy.Query.all_query()]
-    clauses = [(tantivy.Occur.Must, q) for q in must]
-    clauses += [(tantivy.Occur.MustNot, q) for q in must_not]
-    return tantivy.Query.boolean_query(clauses)

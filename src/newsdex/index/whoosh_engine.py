@@ -2,8 +2,8 @@
 
 Its analyser mirrors tantivy's `en_stem` chain (split on non-alphanumerics, lower-case,
 Snowball English stemmer, drop tokens of 40+ characters) so both engines agree on which
-articles match. Filters go through whoosh's `filter=` argument: engine queries that do
-not touch the score.
+articles match. Filters go through whoosh's `filter=` argument, engine queries that do
+not touch the score; facets are whoosh `FieldFacet` groupings over the full match set.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from whoosh import highlight, index, sorting
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 
 from newsdex.errors import IndexCorruptError, IndexLockedError
@@ -30,17 +30,18 @@ from newsdex.index.base import (
     EngineResult,
     SearchRequest,
     day_of,
-    decode_article,
-    encode_article,
+    keyword_values,
     lead_snippet,
+    restore,
+    stored_form,
 )
+from newsdex.index.compile import FACET_FIELDS, Primitives, compile_filters, compile_node
 from newsdex.models import Article
-from newsdex.query import And, Node, Not, Phrase, Term
 
 log = logging.getLogger(__name__)
 
-_HEADLINE_BOOST = 2.0
-_TEXT_FIELDS = ("headline", "body")
+_MULTI_VALUED = frozenset({"author", "author_key"})
+_SEPARATOR = "\x1f"  # between the values of a multi-valued keyword field
 
 
 def _analyzer() -> Any:
@@ -54,16 +55,25 @@ def _analyzer() -> Any:
 
 def _schema() -> Schema:
     analyzer = _analyzer()
+    multi = {name: KEYWORD(commas=False, lowercase=False, scorable=False) for name in _MULTI_VALUED}
+    for name in _MULTI_VALUED:  # values may hold spaces: split on a control character
+        multi[name].analyzer = RegexTokenizer(f"[^{_SEPARATOR}]+")
     return Schema(
         id=ID(stored=True, unique=True),
         headline=TEXT(analyzer=analyzer),
         body=TEXT(analyzer=analyzer, stored=True),
-        source_key=ID(),
+        author_text=TEXT(analyzer=analyzer),
+        url=TEXT(analyzer=analyzer),
         source=ID(sortable=True),
+        source_key=ID(),
+        lang=ID(sortable=True),
+        day_key=ID(sortable=True),
         month=ID(sortable=True),
+        year=ID(sortable=True),
         undated=ID(sortable=True),
         day=DATETIME(sortable=True),
         doc=STORED(),
+        **multi,
     )
 
 
@@ -76,6 +86,44 @@ class _MarkFormatter(highlight.Formatter):
         return MARK_OPEN + highlight.get_text(text, token, replace) + MARK_CLOSE
 
 
+class _WhooshPrimitives(Primitives):
+    """whoosh's query constructors, for the shared compiler."""
+
+    def __init__(self) -> None:
+        self.analyzer = _analyzer()
+
+    def analyze(self, text: str) -> list[str]:
+        return [t.text for t in self.analyzer(text)]
+
+    def term(self, field: str, token: str) -> Any:
+        return wq.Term(field, token)
+
+    def phrase(self, field: str, tokens: list[str]) -> Any:
+        return wq.Phrase(field, tokens)
+
+    def prefix(self, field: str, text: str) -> Any:
+        return wq.Prefix(field, text)
+
+    def day_range(self, start: dt.date | None, end: dt.date | None) -> Any:
+        first = dt.datetime.combine(start, dt.time()) if start else None
+        last = dt.datetime.combine(end, dt.time.max) if end else None
+        return wq.DateRange("day", first, last)
+
+    def boolean(self, must: list[Any], should: list[Any], must_not: list[Any]) -> Any:
+        parts = list(must)
+        if should:
+            parts.append(wq.Or(should))
+        positive = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
+        return wq.AndNot(positive, wq.Or(must_not)) if must_not else positive
+
+    def boost(self, query: Any, factor: float) -> Any:
+        query.boost = factor
+        return query
+
+    def nothing(self) -> Any:
+        return wq.NullQuery
+
+
 class WhooshEngine(Engine):
     """An index in one folder, written by at most one process at a time."""
 
@@ -83,7 +131,7 @@ class WhooshEngine(Engine):
 
     def __init__(self, ix: Any) -> None:
         self._ix = ix
-        self._analyzer = _analyzer()
+        self._p = _WhooshPrimitives()
         self._writer: Any = None
 
     @classmethod
@@ -112,24 +160,24 @@ class WhooshEngine(Engine):
         for article in articles:
             writer.update_document(**self._fields(article))
 
-    def _fields(self, article: Article) -> dict[str, Any]:
-        stored = Article.from_dict({**article.to_dict(), "body": ""})
+    @staticmethod
+    def _fields(article: Article) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "id": article.id,
             "headline": article.headline,
             "body": article.body,
-            "doc": encode_article(stored),
+            "author_text": ", ".join(article.authors),
+            "url": article.url or "",
+            "doc": stored_form(article),
+            "undated": "1",
         }
-        if article.source:
-            fields["source_key"] = article.source.lower()
-            fields["source"] = article.source
+        for name, values in keyword_values(article).items():
+            if values:
+                fields[name] = _SEPARATOR.join(values) if name in _MULTI_VALUED else values[0]
         day = day_of(article)
         if day is not None:
             fields["day"] = day.replace(tzinfo=None)
-            fields["month"] = day.strftime("%Y-%m")
             fields["undated"] = "0"
-        else:
-            fields["undated"] = "1"
         return fields
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -153,40 +201,58 @@ class WhooshEngine(Engine):
 
     # -- reading ---------------------------------------------------------------
 
-    @staticmethod
-    def _article(stored: dict[str, Any]) -> Article:
-        article = decode_article(stored["doc"])
-        return Article.from_dict({**article.to_dict(), "body": stored.get("body", "")})
-
     def get(self, article_id: str) -> Article | None:
         with self._ix.searcher() as searcher:
             stored = searcher.document(id=article_id)
-            return self._article(stored) if stored else None
+            return restore(stored["doc"], stored.get("body", "")) if stored else None
 
     def count(self) -> int:
         return int(self._ix.doc_count())
 
+    def analyze(self, text: str) -> list[str]:
+        return self._p.analyze(text)
+
+    def doc_freqs(self, field: str, tokens: Sequence[str]) -> list[int]:
+        with self._ix.searcher() as searcher:
+            return [int(searcher.doc_frequency(field, token)) for token in tokens]
+
     def search(self, request: SearchRequest) -> EngineResult:
-        text_query = self._compile(request.query) if request.query else None
+        text_query = compile_node(request.query, self._p) if request.query else None
         query = text_query if text_query is not None else wq.Every()
-        kwargs: dict[str, Any] = {"limit": request.offset + request.limit}
-        if request.sort != "relevance" or text_query is None:
+        filters = compile_filters(self._p, **request.filters())
+        kwargs: dict[str, Any] = {
+            "limit": request.offset + request.limit,
+            "filter": self._p.boolean(filters, [], []) if filters else None,
+        }
+        by_date = request.sort != "relevance" or text_query is None
+        if by_date:
             newest_first = request.sort != "date"
             kwargs["sortedby"] = [  # undated articles last, whichever the direction
                 sorting.FieldFacet("undated"),
                 sorting.FieldFacet("day", reverse=newest_first),
             ]
+        if request.facets:
+            kwargs["groupedby"] = {
+                n: sorting.FieldFacet(
+                    FACET_FIELDS[n],
+                    allow_overlap=FACET_FIELDS[n] in _MULTI_VALUED,
+                    maptype=sorting.Count,
+                )
+                for n in request.facets
+            }
         with self._ix.searcher() as searcher:
-            results = searcher.search(query, filter=self._filter(request), **kwargs)
+            results = searcher.search(query, **kwargs)
             results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
             results.formatter = _MarkFormatter()
             hits = []
-            for hit in results[request.offset :]:
-                article = self._article(hit.fields())
-                score = float(hit.score or 0.0) if "sortedby" not in kwargs else 0.0
+            for hit in results[request.offset : request.offset + request.limit]:
+                stored = hit.fields()
+                article = restore(stored["doc"], stored.get("body", ""))
+                score = 0.0 if by_date else float(hit.score or 0.0)
                 snippet = self._snippet(hit, article, text_query is not None and request.snippets)
                 hits.append(EngineHit(article, score, snippet))
-            return EngineResult(tuple(hits), len(results))
+            facets = {n: _counts(results.groups(n)) for n in request.facets}
+            return EngineResult(tuple(hits), len(results), facets)
 
     @staticmethod
     def _snippet(hit: Any, article: Article, highlighted: bool) -> str:
@@ -196,61 +262,6 @@ class WhooshEngine(Engine):
                 return " ".join(text.split())
         return lead_snippet(article.body)
 
-    def counts_by(self, field: str) -> dict[str, int]:
-        facet = sorting.FieldFacet(field, maptype=sorting.Count)
-        with self._ix.searcher() as searcher:
-            results = searcher.search(wq.Every(), groupedby={"f": facet}, limit=1)
-            return {key: int(n) for key, n in results.groups("f").items() if key}
 
-    # -- query compilation -----------------------------------------------------
-
-    def _tokens(self, text: str) -> list[str]:
-        return [t.text for t in self._analyzer(text)]
-
-    def _text_query(self, field: str, text: str) -> Any | None:
-        tokens = self._tokens(text)
-        if not tokens:
-            return None
-        if len(tokens) == 1:
-            return wq.Term(field, tokens[0])
-        return wq.Phrase(field, tokens)
-
-    def _leaf(self, node: Term | Phrase) -> Any:
-        if node.field == "source":
-            return wq.Term("source_key", node.text.lower())
-        fields = (node.field,) if node.field else _TEXT_FIELDS
-        clauses = []
-        for field in fields:
-            query = self._text_query(field, node.text)
-            if query is not None:
-                if field == "headline" and not node.field:
-                    query.boost = _HEADLINE_BOOST
-                clauses.append(query)
-        if not node.field:
-            clauses.append(wq.Term("source_key", node.text.lower()))
-        return wq.Or(clauses)
-
-    def _compile(self, node: Node) -> Any:
-        if isinstance(node, (Term, Phrase)):
-            return self._leaf(node)
-        if isinstance(node, Not):
-            return wq.AndNot(wq.Every(), self._compile(node.item))
-        if isinstance(node, And):
-            must = [self._compile(i) for i in node.items if not isinstance(i, Not)]
-            must_not = [self._compile(i.item) for i in node.items if isinstance(i, Not)]
-            positive = wq.And(must) if must else wq.Every()
-            return wq.AndNot(positive, wq.Or(must_not)) if must_not else positive
-        return wq.Or([self._compile(i) for i in node.items])
-
-    @staticmethod
-    def _filter(request: SearchRequest) -> Any | None:
-        filters: list[Any] = []
-        if request.sources:
-            filters.append(wq.Or([wq.Term("source_key", s) for s in request.sources]))
-        if request.since or request.until:
-            start = dt.datetime.combine(request.since, dt.time()) if request.since else None
-            end = dt.datetime.combine(request.until, dt.time.max) if request.until else None
-            filters.append(wq.DateRange("day", start, end))
-        if not filters:
-            return None
-        return filters[0] if len(filters) == 1 else wq.And(filters)
+def _counts(groups: dict[Any, Any]) -> dict[str, int]:
+    return {str(key): int(n) for key, n in groups.items() if key}

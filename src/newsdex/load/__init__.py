@@ -8,6 +8,7 @@ in `newsdex.load.decode`, web archives in `newsdex.load.warc`.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import logging
 import os
@@ -55,9 +56,19 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
         elif path.is_file():
             yield path
         elif not path.exists():
-            yield LoadError(str(path), "no such file or directory")
+            yield LoadError(str(path), _missing_reason(path))
         else:
             yield UnsupportedFile(str(path), "not a regular file")
+
+
+def _missing_reason(path: Path) -> str:
+    """Why a path named on the command line cannot be used: a symlink loop is not absent."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno != errno.ENOENT and exc.strerror:
+            return exc.strerror
+    return "no such file or directory"
 
 
 def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[Path | LoadError]:
