@@ -24,6 +24,9 @@ def test_all_is_explicit_and_complete() -> None:
         "query",
         "search",
         "evaluate",
+        "lock",
+        "state",
+        "check",
     }
     assert set(newsdex.__all__) == public - modules
     assert all(hasattr(newsdex, name) for name in newsdex.__all__)
