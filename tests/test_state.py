@@ -109,6 +109,23 @@ def test_same_size_and_mtime_is_trusted_without_reading(tmp_path: Path, docs: Pa
     assert f"{HEADLINE} (v0)" in headlines(index)
 
 
+def test_force_reads_and_extracts_every_file_again(tmp_path: Path, docs: Path) -> None:
+    """After an upgrade, --force gives old files the new extraction, replacing old ids."""
+    index = tmp_path / "index"
+    run(index, [docs])
+    path = docs / "000.txt"
+    st = path.stat()
+    path.write_text(article_text("w0"), encoding="utf-8")  # unseen without --force
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    result = CliRunner().invoke(cli, ["index", str(docs), "--index", str(index), "--force"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1].startswith(
+        "added 0, updated 3, unchanged 0, removed 0, skipped 0, failed 0; 3 articles"
+    )
+    assert f"{HEADLINE} (w0)" in headlines(index)
+    assert f"{HEADLINE} (v0)" not in headlines(index)
+
+
 def test_new_mtime_same_bytes_is_unchanged_by_hash(tmp_path: Path, docs: Path) -> None:
     index = tmp_path / "index"
     run(index, [docs])

@@ -105,6 +105,11 @@ def cli() -> None:
     is_flag=True,
     help="Remove articles of files that are gone from PATHS since they were indexed.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Read and extract every file again, changed or not (after upgrading newsdex).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @output_options
 @_fail_cleanly
@@ -114,6 +119,7 @@ def index(
     engine: str | None,
     batch_size: int,
     prune: bool,
+    force: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -131,6 +137,7 @@ def index(
                     batch_size=batch_size,
                     roots=[p for p in paths if p != "-"],
                     prune=prune,
+                    force=force,
                     on_problem=_print_problem,
                     on_progress=advance,
                 )

@@ -168,6 +168,7 @@ def index_sources(
     batch_size: int = 500,
     roots: Sequence[str | Path] = (),
     prune: bool = False,
+    force: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IndexReport:
@@ -175,9 +176,11 @@ def index_sources(
 
     Files already indexed and unchanged are not read again; changed files replace their
     old articles. With `prune`, files remembered under `roots` but no longer found there
-    have their articles removed. Takes the corpus's write lock for the whole run.
+    have their articles removed. With `force`, every file is read and extracted again:
+    after an upgrade of newsdex, so old files get the new extraction. Takes the corpus's
+    write lock for the whole run.
     """
-    run = _Run(corpus, batch_size=batch_size, on_problem=on_problem)
+    run = _Run(corpus, batch_size=batch_size, on_problem=on_problem, force=force)
     for source in sources:
         if isinstance(source, Path):
             run.index_file(source)
@@ -299,8 +302,10 @@ class _Run:
         *,
         batch_size: int,
         on_problem: Callable[[Problem], None] | None,
+        force: bool = False,
     ) -> None:
         corpus.lock()
+        self.force = force
         self.corpus = corpus
         self.state = corpus.state
         recovered = self.state.recover() if self.state.journaled() else 0
@@ -371,7 +376,7 @@ class _Run:
         old = self.known.get(key)
         try:
             st = path.stat()
-            if old and old.final and old.same_stat(st):
+            if old and old.final and old.same_stat(st) and not self.force:
                 self.report.unchanged += 1
                 return
             digest, source = _read_hashed(path, st)
@@ -379,7 +384,7 @@ class _Run:
             self.blocked.append(key)
             self.problem(Problem(str(path), exc.strerror or str(exc), failed=True))
             return
-        if old and old.final and digest is not None and old.sha256 == digest:
+        if old and old.final and digest is not None and old.sha256 == digest and not self.force:
             self.state.touch(key, st)
             self.report.unchanged += 1
             return
