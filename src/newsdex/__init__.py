@@ -10,6 +10,7 @@
 
 import logging as _logging
 
+from newsdex.check import CheckReport
 from newsdex.corpus import Corpus, default_index_path
 from newsdex.errors import (
     ArticleNotFoundError,
@@ -18,6 +19,7 @@ from newsdex.errors import (
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
+    IndexStateError,
     IndexVersionError,
     LoadError,
     NewsdexError,
@@ -35,6 +37,7 @@ from newsdex.models import (
     RawDocument,
     SearchResult,
     Stats,
+    TimelineBucket,
 )
 from newsdex.pipeline import (
     IndexReport,
@@ -50,6 +53,7 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 __all__ = [
     "Article",
     "ArticleNotFoundError",
+    "CheckReport",
     "Corpus",
     "Extracted",
     "ExtractionError",
@@ -59,6 +63,7 @@ __all__ = [
     "IndexCorruptError",
     "IndexLockedError",
     "IndexNotFoundError",
+    "IndexStateError",
     "IndexReport",
     "IndexVersionError",
     "LineDecision",
@@ -70,6 +75,7 @@ __all__ = [
     "RawDocument",
     "SearchResult",
     "Stats",
+    "TimelineBucket",
     "UnsupportedFile",
     "default_index_path",
     "extract_document",
