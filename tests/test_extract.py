@@ -189,6 +189,48 @@ def test_not_an_article(text: str) -> None:
     assert error.value.path == "x.txt" and error.value.reason
 
 
+CHINESE_PAGE = "\n".join(
+    [
+        *("首页", "新闻", "国际", "财经", "科技", "登录", "注册", ""),
+        "国务院常务会议部署进一步推动城市更新工作",
+        "",
+        "2024-03-15 10:30 来源：新华社",
+        "",
+        "新华社北京3月15日电 国务院总理主持召开国务院常务会议，"
+        "听取关于城市更新工作进展情况的汇报，部署进一步推动城市更新有关工作。",
+        "",
+        "会议指出，实施城市更新行动是推动城市高质量发展的重要举措。"
+        "各地要坚持以人民为中心，统筹城市规划建设管理，加快补齐基础设施短板。",
+        "",
+        "会议强调，要因地制宜推进老旧小区改造，完善社区养老、托育、医疗等公共服务设施，"
+        "让群众住得更安心、更舒心。",
+        "",
+        "会议要求，有关部门要加强政策协同，创新投融资机制，引导社会资本参与，"
+        "同时防范化解地方债务风险，确保城市更新工作稳妥有序推进。",
+        "",
+        "会议还研究了其他事项。",
+        "",
+        "分享到：微信 微博",
+        "相关新闻",
+        "城市更新试点扩大至全国二十个城市",
+        "住建部：今年将改造老旧小区五万个",
+        "版权所有 © 2024 新华网 保留所有权利",
+    ]
+)
+"""A Xinhua-style copied page: Chinese puts no spaces between words, so counting `\\w+`
+runs would find only a handful of "words" in a full article."""
+
+
+def test_chinese_article_is_not_rejected_for_lacking_spaces() -> None:
+    result = extract_text(CHINESE_PAGE, reference_date=REFERENCE)
+    assert "国务院总理主持召开国务院常务会议" in result.body
+    assert "确保城市更新工作稳妥有序推进" in result.body
+    assert "首页" not in result.body and "版权所有" not in result.body
+    assert result.fields.headline == "国务院常务会议部署进一步推动城市更新工作"
+    assert result.fields.date == "2024-03-15"
+    assert result.fields.language == "zh"
+
+
 def test_crlf_form_feed_and_zero_width() -> None:
     text = _seed("000_323cd50c165473e5.txt")
     mangled = text.replace("\n", "\r\n").replace("Lavrov", "Lav\u200brov")

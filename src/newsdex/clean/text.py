@@ -18,11 +18,13 @@ import logging
 import math
 import operator
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
+from newsdex.extract.language import count_words
 from newsdex.models import LineDecision
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,18 @@ _SHARE = re.compile(
     r"|(?:share|follow) (?:on|via) .{1,30}|google plus|rss(?: feed)?|[\W_\d]*"
     r"|click to (?:share|email|print|tweet|pin)\b.*)[\s:.!]*$",
 )
+_PROMO_FIRST = frozenset(
+    (
+        "subscribe", "subscription", "subscriber", "sign", "log", "login", "logout",
+        "newsletter", "newsletters", "free", "open", "download", "get", "unlock",
+        "advertisement", "advertising", "sponsored", "click", "read", "follow", "join",
+        "register", "create", "already", "skip", "cookie", "accept", "i", "premium",
+        "paywall", "fastest", "breaking", "notification", "notifications", "become",
+        "support", "donate", "here", "live",
+    )
+)  # fmt: skip
+"""First words of every `_PROMO` and `_HERE_LINK` phrase: a line with none of them
+cannot match either, and a set test is far cheaper than the regexes."""
 _PROMO = re.compile(
     r"\b(?:subscribe|subscription|subscriber|sign (?:in|up|out)|log ?(?:in|out)|login"
     r"|newsletters?|free trial|open app|download (?:the|our) app|get the app|unlock"
@@ -67,11 +81,6 @@ _LINK_TAIL = re.compile(
     r"|read full story|full story|see more|learn more)\s*[\u00bb\u203a>\u2026.]*\s*$",
     _I,
 )
-_FOOTER_KEYS = (
-    "\u00a9", "(c)", "copyright", "rights", "privacy", "terms", "standards", "principles",
-    "contact", "about", "map", "cookie", "do not sell", "choices", "accessibility", "careers",
-)  # fmt: skip
-"""Substrings every `_FOOTER` match contains."""
 _HERE_LINK = re.compile(r"\b(?:here|live updates|live blog|live coverage)\s*[\u00bb>]*$")
 _FOOTER = re.compile(
     r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bprivacy (?:policy|notice"
@@ -94,7 +103,7 @@ _CAPTION = re.compile(
     r"|expand|enlarge|view gallery|open gallery|\d+ photos?)$"
 )
 """Caption and gallery labels, matched at the start of a lower-cased line."""
-_CAPTION_MARKS = ("getty images", "shutterstock", "ap photo", "afp via")
+_CAPTION_MARK = re.compile(r"\b(?:getty images|shutterstock|ap photo|afp via)")
 _TOGGLE_ENDS = (" less", "... more", "\u2026 more")
 """Caption expand/collapse toggles copied along with the caption text."""
 _CAPTION_TAIL = re.compile(
@@ -122,6 +131,8 @@ _DATEISH = re.compile(
     r"|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\b\d+\s*(?:s|m|h|d|w|mo|y|sec|min|mins|hrs?"
     r"|hours?|days?|weeks?|months?|years?)\s+ago\b|\b(?:updated|published|posted)\b",
 )
+_DATE_LABELS = frozenset(("updated", "published", "posted"))
+_ANY_DIGIT = re.compile(r"\d")
 _RELATIVE_AGE = re.compile(
     r"^\W*(?:updated\s+|published\s+)?(?:\d+|an?|one)\s*(?:s|m|h|d|w|mo|y|secs?|mins?|hrs?"
     r"|seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\W*$|^\W*(?:just now"
@@ -143,6 +154,32 @@ _COMMENTER_VERBS = ("says", "said", "wrote", "writes", "replied")
 _NO_COMMENTS = re.compile(r"^\W*(?:0|no)\s+(?:comments?|responses?|replies)\W*$", _I)
 _END_OF_PAGE = re.compile(r"\u00a9|\bcopyright\b|\ball rights reserved\b", _I)
 
+_VOCAB_START = re.compile(
+    "|".join(
+        f"(?:{rule.pattern})"
+        for rule in (_COMMENTS, _SHARE, _CREDIT, _BYLINE, _RELATIVE_AGE, _RELATED, _CAPTION)
+    )
+)
+"""Any rule anchored at the line start (all are written for the lower-cased line)."""
+_FOOTER_WORDS = frozenset(
+    (
+        "copyright", "rights", "privacy", "terms", "standards", "principles", "contact",
+        "about", "map", "sitemap", "cookie", "sell", "choices", "adchoices", "accessibility",
+        "careers",
+    )
+)  # fmt: skip
+"""Every `_FOOTER` match holds one of these words, or "\u00a9", or "(c)"."""
+_VOCAB_WORDS = (
+    _SHARE_WORDS
+    | _DATE_LABELS
+    | _PROMO_FIRST
+    | _FOOTER_WORDS
+    | {"getty", "shutterstock", "ap", "afp"}
+)
+"""Words (or a digit, or \u00a9) that every vocabulary rule not anchored at the line
+start needs: share rows, dates, promos, legal lines, photo agencies."""
+_VOCAB_MAX_WORDS = 60
+"""No vocabulary rule fires on a longer line (the largest of their word limits)."""
 _BOILER_KINDS = frozenset(
     {"navigation", "promo", "share", "related", "caption", "footer", "comments", "other"}
 )
@@ -155,9 +192,9 @@ _HEADER_REACH = 3
 _HEADER_BONUS = 500.0
 
 
-@dataclass(frozen=True)
-class Line:
-    """One normalised input line with the features every rule looks at."""
+class Line(NamedTuple):
+    """One normalised input line with the features every rule looks at (a named tuple:
+    a page makes one per line, and a tuple is several times cheaper to build)."""
 
     number: int
     text: str
@@ -221,12 +258,18 @@ def _renumber(line: Line, number: int) -> Line:
 
 
 def describe(number: int, text: str) -> Line:
-    """Measure one line and name its boilerplate kind from vocabulary, if any."""
+    """Measure one line and name its boilerplate kind from vocabulary, if any.
+
+    The lower-cased line and its tokens are computed here once and handed to every
+    vocabulary rule, which is most of the cleaner's time on a page of short lines.
+    """
     head = text[:_CAP]
-    words = len(_WORD.findall(head))
+    low = head.lower()
+    tokens = _WORD.findall(low)
+    words = len(tokens) if head.isascii() else count_words(head)
     if len(text) > _CAP:
         words += (len(text) - _CAP) // 6
-    kind, reason = vocab_kind(head, words)
+    kind, reason = vocab_kind(head, words, low, tokens)
     return Line(
         number=number,
         text=text,
@@ -239,41 +282,76 @@ def describe(number: int, text: str) -> Line:
     )
 
 
-def vocab_kind(text: str, words: int) -> tuple[str, str]:
+def vocab_kind(
+    text: str, words: int, low: str | None = None, tokens: list[str] | None = None
+) -> tuple[str, str]:
     """The kind a line's wording alone gives it, with the reason; ("", "") for none."""
     if not text:
         return "blank", "empty line"
-    low = text.lower()
+    if words > _VOCAB_MAX_WORDS:
+        return "", ""  # every rule below has a smaller word limit
+    if low is None:
+        low = text.lower()
+    tokens = _WORD.findall(low) if tokens is None else tokens
+    if not _may_be_vocab(text, low, tokens):
+        return "", ""
+    seen = _Seen(low, tokens, frozenset(tokens))
     for kind, reason, test in _VOCAB_RULES:
-        if test(text, low, words):
+        if test(text, seen, words):
             return kind, reason
     return "", ""
 
 
-def _is_comments(text: str, low: str, words: int) -> bool:
+def _may_be_vocab(text: str, low: str, tokens: list[str]) -> bool:
+    """False when no vocabulary rule can fire: none of the phrases they start with, no
+    word or sign they need, no digit. Most lines leave after these few C-speed tests
+    instead of going through every rule."""
+    return bool(
+        not _VOCAB_WORDS.isdisjoint(tokens)
+        or _VOCAB_START.match(low)
+        or "\u00a9" in low
+        or _ANY_DIGIT.search(low)
+        or low.endswith(_TOGGLE_ENDS)
+        or text.rstrip().endswith(")")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """A line's lower-cased text and tokens, measured once for all vocabulary rules."""
+
+    low: str
+    tokens: list[str]
+    words: frozenset[str]
+    """The distinct tokens: one set test rules out most of a regex's work."""
+
+
+def _is_comments(text: str, seen: _Seen, words: int) -> bool:
     """A comments-section header: "Comments / 4", "12 responses to ..."."""
-    return words <= 6 and bool(_COMMENTS.match(low))
+    return words <= 6 and bool(_COMMENTS.match(seen.low))
 
 
-def _is_share(text: str, low: str, words: int) -> bool:
+def _is_share(text: str, seen: _Seen, words: int) -> bool:
     """A share-widget label, or a row of network names ("Whatsapp Facebook Pin")."""
     if words > 8:
         return False
-    if _SHARE.match(low):
+    if _SHARE.match(seen.low):
         return True
-    tokens = _WORD.findall(low)
+    tokens = seen.tokens
     return len(tokens) >= 2 and sum(t in _SHARE_WORDS for t in tokens) / len(tokens) >= 0.6
 
 
-def _is_credit(text: str, low: str, words: int) -> bool:
+def _is_credit(text: str, seen: _Seen, words: int) -> bool:
     """A reporting/editing credit: "Reporting by X; Editing by Y", "(With inputs from Z)"."""
-    return words <= 40 and bool(_CREDIT.match(low))
+    return words <= 40 and bool(_CREDIT.match(seen.low))
 
 
-def _is_byline(text: str, low: str, words: int) -> bool:
+def _is_byline(text: str, seen: _Seen, words: int) -> bool:
     """ "By Jane Doe": short, a capitalised name after the marker, not a sentence."""
+    if words > 14:
+        return False
     match = _BYLINE.match(text)
-    if words > 14 or not match:
+    if not match:
         return False
     rest = text[match.end() - 1 :]
     if not rest or not (rest[0].isupper() or rest[0] == "@"):
@@ -281,51 +359,70 @@ def _is_byline(text: str, low: str, words: int) -> bool:
     return words <= 6 or not _SENTENCE_END.search(text[-20:])
 
 
-def _is_relative_age(text: str, low: str, words: int) -> bool:
+def _is_relative_age(text: str, seen: _Seen, words: int) -> bool:
     """An age such as "4 days ago": when the page was viewed, not when it was published."""
-    return words <= 6 and bool(_RELATIVE_AGE.match(low))
+    return words <= 6 and bool(_RELATIVE_AGE.match(seen.low))
 
 
-def _is_dateline(text: str, low: str, words: int) -> bool:
-    """A date/time line: short, mentions a date or time, and is not a sentence."""
-    if words > 14 or not _DATEISH.search(low):
+def _is_dateline(text: str, seen: _Seen, words: int) -> bool:
+    """A date/time line: short, mentions a date or time, and is not a sentence.
+
+    Every date form holds a digit except the "updated/published" labels: lines with
+    neither skip the regex."""
+    if words > 14:
+        return False
+    if seen.words.isdisjoint(_DATE_LABELS) and not _ANY_DIGIT.search(seen.low):
+        return False
+    if not _DATEISH.search(seen.low):
         return False
     return not (words > 8 and _SENTENCE_END.search(text[-20:]))
 
 
-def _is_caption(text: str, low: str, words: int) -> bool:
+def _is_caption(text: str, seen: _Seen, words: int) -> bool:
     """Photo captions, credits and gallery controls."""
     if words > 60:
         return False
-    if _CAPTION.match(low) or low.endswith(_TOGGLE_ENDS) or any(m in low for m in _CAPTION_MARKS):
+    low = seen.low
+    if _CAPTION.match(low) or low.endswith(_TOGGLE_ENDS) or _CAPTION_MARK.search(low):
         return True
-    return words <= 40 and bool(_CAPTION_TAIL.search(text)) and not _CREDIT.match(low)
+    return (
+        words <= 40
+        and text.rstrip().endswith(")")
+        and bool(_CAPTION_TAIL.search(text))
+        and not _CREDIT.match(low)
+    )
 
 
-def _is_related(text: str, low: str, words: int) -> bool:
+def _is_related(text: str, seen: _Seen, words: int) -> bool:
     """ "Also read | ...", "More from X", "Most popular": a label, not a sentence."""
-    match = _RELATED.match(low)
+    match = _RELATED.match(seen.low)
     if not match:
         return False
-    after = low[match.end() :].lstrip()
+    after = seen.low[match.end() :].lstrip()
     if after[:1] in {":", "|", "-", "\u2013", "\u2014", ">", "\u00bb"}:
         return words <= 40
     return words <= 8 and not _SENTENCE_END.search(text)
 
 
-def _is_promo(text: str, low: str, words: int) -> bool:
+def _is_promo(text: str, seen: _Seen, words: int) -> bool:
     """Subscribe/app/login prompts: one such word in a short line, two in a longer one."""
+    if words > 60 or seen.words.isdisjoint(_PROMO_FIRST):
+        return False
+    low = seen.low
     if words <= 10 and not _SENTENCE_END.search(text[-5:]) and _HERE_LINK.search(low):
         return True
-    if words > 60:
-        return False
     hits = len(_PROMO.findall(low))
     return hits >= 1 and words <= 15 or hits >= 2
 
 
-def _is_footer(text: str, low: str, words: int) -> bool:
+def _is_footer(text: str, seen: _Seen, words: int) -> bool:
     """Legal/copyright lines; a substring pre-check keeps the regex off most lines."""
-    if words > 30 or not any(key in low for key in _FOOTER_KEYS):
+    return words <= 30 and _has_footer_words(seen.low, seen.words)
+
+
+def _has_footer_words(low: str, words: frozenset[str]) -> bool:
+    """`_FOOTER` matches, tried only when a word or sign it needs is present."""
+    if words.isdisjoint(_FOOTER_WORDS) and "\u00a9" not in low and "(c)" not in low:
         return False
     return bool(_FOOTER.search(low))
 
@@ -380,13 +477,17 @@ def line_weights(lines: list[Line]) -> list[float]:
     return weights
 
 
-def densest_run(lines: list[Line], stop: int) -> tuple[int, int]:
+def densest_run(
+    lines: list[Line], stop: int, weights: list[float] | None = None
+) -> tuple[int, int]:
     """Indices [start, end] of the run of lines with the largest total weight (Kadane).
 
     Menus and link lists weigh negative, prose positive, so the best run is the article;
-    lines from `stop` on (reader comments) never join it.
+    lines from `stop` on (reader comments) never join it. `weights` are `line_weights`
+    when the caller already has them.
     """
-    weights = line_weights(lines)
+    if weights is None:
+        weights = line_weights(lines)
     best, best_span = 0.0, (0, -1)
     total, start = 0.0, 0
     for i in range(min(stop, len(lines))):
@@ -487,20 +588,23 @@ class RulePass:
     start: int
     end: int
     stop: int
+    weights: list[float]
+    """`line_weights` of the lines (the classifier reads them too)."""
 
 
 def rule_pass(text: str) -> RulePass:
     """Label every line with the hand-written rules (also the classifier's inputs)."""
     lines = mark_neighbours(describe_all(split_lines(text)))
     stop = comments_start(lines)
-    start, end = densest_run(lines, stop)
+    weights = line_weights(lines)
+    start, end = densest_run(lines, stop, weights)
     labels = _label_outside(lines, start, end, stop)
     if end >= start:
         _label_region(lines, start, end, labels)
         body_start = _standfirst_before_header(lines, start, end, labels)
         _label_header(lines, body_start, labels)
         _summary_by_overlap(lines, end, labels)
-    return RulePass(lines, labels, start, end, stop)
+    return RulePass(lines, labels, start, end, stop, weights)
 
 
 def decisions_of(found: RulePass) -> tuple[LineDecision, ...]:
@@ -680,6 +784,9 @@ def _grams(text: str) -> set[tuple[str, ...]]:
 def trim_link_tail(text: str) -> str:
     """A body paragraph without a trailing link label such as " read more"."""
     head, tail = text[:-60], text[-60:]
+    low = tail.lower()
+    if "more" not in low and "story" not in low and "reading" not in low:
+        return text.rstrip()  # every label `_LINK_TAIL` removes holds one of these
     return (head + _LINK_TAIL.sub("", tail)).rstrip()
 
 
@@ -701,7 +808,7 @@ _FIELD_KINDS = frozenset({"headline", "byline", "dateline", "credit", "summary"}
 _LOCKED_KINDS = _FIELD_KINDS | {"promo", "related", "share", "footer", "comments"}
 """Rule labels the classifier may not turn into body: fields, and boilerplate named by its
 own wording (on AEB under 3% of such lines are article text)."""
-_CANDIDATE_WORDS = 4
+_CANDIDATE_WORDS = 8
 """Lines shorter than this outside the rule run keep their rule label (menu items): on AEB
 they hold under 1% of the article text, and skipping them keeps the classifier cheap."""
 _PLACE_NAMES = (
@@ -711,11 +818,15 @@ _PLACE_NAMES = (
 )  # fmt: skip
 _TEXT_NAMES = (
     "log_chars", "log_words", "prose", "medium", "title_like", "sentence_end",
-    "punct_rate", "capital_ratio", "digit_share", "upper_share", "starts_lower",
-    "ends_colon", "separators", "quote_start", "web_address", "promo_hits", "footer_hit",
+    "punct_rate", "digit_share", "upper_share", "starts_lower",
+    "ends_colon", "separators", "quote_start", "promo_hits", "footer_hit",
     "reader_address", "first_person", "glued", "title_overlap", "topic_overlap",
 )  # fmt: skip
 _CONTEXT_NAMES = ("rule_body", "prose", "log_chars", "sentence_end", "title_like", "kind_other")
+_NO_CONTEXT = [0.0] * len(_CONTEXT_NAMES)
+_ONE_HOT = {kind: [float(kind == k) for k in _RULE_KINDS] for kind in _RULE_KINDS}
+"""One-hot vectors of the rule labels (read only: rows copy them)."""
+_NO_KIND = [0.0] * len(_RULE_KINDS)
 """Cheap features also given for the neighbours (two lines up and down)."""
 _OFFSETS = (-2, -1, 1, 2)
 _GROUP_NAMES = (
@@ -738,7 +849,7 @@ STAGE2_NAMES = (
 )  # fmt: skip
 """Extra inputs of the second stage: first-stage probabilities around the line, and the
 densest run of lines the first stage believes in (contiguity learned, not hand-set)."""
-_SEPARATORS = ("|", "\u2022", "\u00bb", "\u203a", " / ", "\u00b7")
+_SEPARATOR = re.compile("[|\u2022\u00bb\u203a\u00b7]| / ")
 _QUOTES = "\"'\u201c\u2018\u00ab"
 _WEB = re.compile(r"https?://|www\.|\.com\b|@\w")
 _WINDOW = 3
@@ -747,6 +858,7 @@ _TEXT_SPAN = 200
 _BOUNDARY_KINDS = frozenset({"related", "promo", "footer"})
 """Rows that end an article; share rows and a "Comments" button also sit mid-article."""
 _PERSON = re.compile(r"\b(?:(you|your|we|our|us)|i|my|me)\b")
+_PERSON_WORDS = frozenset(("you", "your", "we", "our", "us", "i", "my", "me"))
 """Words that address the reader (group 1) or speak in the first person singular."""
 _GLUED = re.compile(r"[a-z][.?!]?[A-Z][a-z]")
 """A lower-case letter glued to a capitalised word: a teaser's title run into its text."""
@@ -765,9 +877,9 @@ class _Page:
     kept: list[float]
     """1.0 where the rules kept the non-blank line as body."""
     title: frozenset[str]
-    topic: dict[str, int]
+    topic: tuple[frozenset[str], frozenset[str]]
+    """Long words of the kept text: those seen at least once, and at least twice."""
     counts: dict[str, int]
-    weights: list[float]
     run: tuple[int, int]
     """First and last non-blank position inside the rule run ((n, n) when none)."""
 
@@ -796,19 +908,22 @@ def line_features(found: RulePass) -> tuple[list[int], list[list[float]]]:
         return chosen, []
     page = _page_facts(found)
     position = {i: j for j, i in enumerate(page.index)}
-    context = [_context(found, i) for i in page.index]
     groups = _group_rows(found, page.index)
     flow = _flow(found, page.index)
-    missing = [0.0] * len(_CONTEXT_NAMES)
     n = len(page.index)
+    context = _Context(found, page.index)
     page_share = sum(page.kept) / n
+    wording: dict[str, _Wording] = {}
     rows = []
     for i in chosen:
         j = position[i]
-        row = _place(found, page, i, j) + flow[j] + _text_features(found, page, i, j)
+        text = found.lines[i].text
+        known = wording.get(text) or wording.setdefault(text, _wording(found.lines[i]))
+        row = _place(found, page, i, j) + flow[j] + known.shape
+        row += _overlap(page, known, j)
         row += _kinds(found.labels[i][0])
         for off in _OFFSETS:
-            row += context[j + off] if 0 <= j + off < n else missing
+            row += context.at(j + off)
         lo, hi = max(0, j - _WINDOW), min(n, j + _WINDOW + 1)
         row += groups[j]
         row += [sum(page.kept[lo:hi]) / (hi - lo), page_share]
@@ -821,19 +936,19 @@ def _page_facts(found: RulePass) -> _Page:
     index = [i for i, line in enumerate(found.lines) if line.vocab != "blank"]
     kept = [float(found.labels[i][0] == "body") for i in index]
     counts: dict[str, int] = {}
-    topic: dict[str, int] = {}
+    topic: Counter[str] = Counter()
     title: frozenset[str] = frozenset()
     for i in index:
         text, kind = found.lines[i].text, found.labels[i][0]
         counts[text] = counts.get(text, 0) + 1
         if kind == "body":
-            for word in _LONG_WORD.findall(text[:_TEXT_SPAN].lower()):
-                topic[word] = topic.get(word, 0) + 1
+            topic.update(_LONG_WORD.findall(text[:_TEXT_SPAN].lower()))
         elif kind == "headline" and not title:
             title = frozenset(_WORD.findall(text.lower()))
     inside = [j for j, i in enumerate(index) if found.start <= i <= found.end]
     run = (inside[0], inside[-1]) if inside else (len(index), len(index))
-    return _Page(index, kept, title, topic, counts, line_weights(found.lines), run)
+    twice = frozenset(word for word, count in topic.items() if count >= 2)
+    return _Page(index, kept, title, (frozenset(topic), twice), counts, run)
 
 
 def _place(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
@@ -848,7 +963,7 @@ def _place(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
         math.log1p(first - j if j < first else max(0, j - last)),
         float(i >= found.stop),
         j / len(page.index),
-        max(-1.0, min(page.weights[i] / 1000.0, 2.5)),
+        max(-1.0, min(found.weights[i] / 1000.0, 2.5)),
         float(page.counts[lines[i].text] > 1),
         float(i > 0 and lines[i - 1].vocab == "blank"),
         float(i + 1 < len(lines) and lines[i + 1].vocab == "blank"),
@@ -856,39 +971,64 @@ def _place(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
 
 
 def _kinds(kind: str) -> list[float]:
-    """One-hot rule label."""
-    return [float(kind == k) for k in _RULE_KINDS]
+    """One-hot rule label (built once per kind)."""
+    return _ONE_HOT.get(kind, _NO_KIND)
 
 
-def _context(found: RulePass, i: int) -> list[float]:
-    """The cheap features a line lends its neighbours (`_CONTEXT_NAMES`)."""
-    line, kind = found.lines[i], found.labels[i][0]
-    return [
-        float(kind == "body"),
-        float(line.prose),
-        math.log1p(line.chars),
-        float(line.sentence_end),
-        float(line.title_like),
-        float(kind == "other"),
-    ]
+class _Context:
+    """The cheap features a line lends its neighbours (`_CONTEXT_NAMES`), measured
+    only for the lines next to a candidate, once each."""
+
+    def __init__(self, found: RulePass, index: list[int]) -> None:
+        self.found = found
+        self.index = index
+        self.rows: dict[int, list[float]] = {}
+
+    def at(self, j: int) -> list[float]:
+        """Features of the j-th non-blank line; zeros beyond the page."""
+        if not 0 <= j < len(self.index):
+            return _NO_CONTEXT
+        row = self.rows.get(j)
+        if row is None:
+            row = self.rows[j] = self._measure(self.index[j])
+        return row
+
+    def _measure(self, i: int) -> list[float]:
+        line, kind = self.found.lines[i], self.found.labels[i][0]
+        return [
+            float(kind == "body"),
+            float(line.prose),
+            math.log1p(line.chars),
+            float(line.sentence_end),
+            float(line.title_like),
+            float(kind == "other"),
+        ]
 
 
-def _text_features(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
-    """Shape and wording of one line (`_TEXT_NAMES`): trailing prose (newsletter pitches,
-    "about us", comments) speaks to the reader and shares few words with the article."""
-    line = found.lines[i]
+class _Wording(NamedTuple):
+    """What a line's own text says, whatever the page (`_wording`)."""
+
+    shape: list[float]
+    """The `_TEXT_NAMES` features up to and including `glued`."""
+    words: frozenset[str]
+    long_words: frozenset[str]
+
+
+def _wording(line: Line) -> _Wording:
+    """Shape and wording of one line: trailing prose (newsletter pitches, "about us",
+    comments) speaks to the reader; teasers glue a title to their text."""
     head = line.text[:_TEXT_SPAN]
     low = head.lower()
-    words = _WORD.findall(low)
-    n = max(1, len(words))
-    long_words = [w for w in words if len(w) >= 4]
-    need = 2 if page.kept[j] else 1
-    shared = sum(page.topic.get(w, 0) >= need for w in long_words)
-    title = sum(w in page.title for w in words) / n if page.title else 0.0
-    footer = any(key in low for key in _FOOTER_KEYS) and bool(_FOOTER.search(low))
-    persons = _PERSON.findall(low)
-    reader = sum(1 for p in persons if p)
-    return [
+    tokens = _WORD.findall(low)
+    words = frozenset(tokens)
+    n = max(1, len(tokens))
+    reader = mine = 0
+    if not words.isdisjoint(_PERSON_WORDS):
+        persons = _PERSON.findall(low)
+        reader = sum(1 for p in persons if p)
+        mine = len(persons) - reader
+    promo = 0 if words.isdisjoint(_PROMO_FIRST) else len(_PROMO.findall(low))
+    shape = [
         math.log1p(line.chars),
         math.log1p(line.words),
         float(line.prose),
@@ -896,22 +1036,28 @@ def _text_features(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
         float(line.title_like),
         float(line.sentence_end),
         min(line.punct / max(1, line.words), 1.0),
-        min(1.0, len(_CAPITAL_WORD.findall(head)) / n),
         len(_DIGIT.findall(head)) / max(1, len(head)),
-        len(_UPPER.findall(head)) / max(1, len("".join(words))),
+        len(_UPPER.findall(head)) / max(1, sum(map(len, tokens))),
         float(head[:1].islower()),
         float(head.endswith(":")),
-        float(any(sep in head for sep in _SEPARATORS)),
+        float(bool(_SEPARATOR.search(head))),
         float(head[:1] in _QUOTES),
-        float(bool(_WEB.search(head))),
-        min(3.0, len(_PROMO.findall(low))),
-        float(footer),
+        min(3.0, promo),
+        float(_has_footer_words(low, words)),
         reader / n,
-        (len(persons) - reader) / n,
+        mine / n,
         min(3.0, len(_GLUED.findall(head))),
-        title,
-        shared / len(long_words) if long_words else 0.0,
     ]
+    return _Wording(shape, words, frozenset(_LONG_WORD.findall(low)))
+
+
+def _overlap(page: _Page, wording: _Wording, j: int) -> list[float]:
+    """Share of the line's words in the headline, and of its long words in the kept text
+    (a kept line must share them with another kept line, not just with itself)."""
+    words, long_words = wording.words, wording.long_words
+    title = len(words & page.title) / len(words) if page.title and words else 0.0
+    topic = page.topic[1] if page.kept[j] else page.topic[0]
+    return [title, len(long_words & topic) / len(long_words) if long_words else 0.0]
 
 
 def _group_rows(found: RulePass, index: list[int]) -> list[list[float]]:
