@@ -27,6 +27,7 @@ def test_all_is_explicit_and_complete() -> None:
         "lock",
         "state",
         "check",
+        "dedup",
     }
     assert set(newsdex.__all__) == public - modules
     assert all(hasattr(newsdex, name) for name in newsdex.__all__)
