@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from conftest import SEEDS
@@ -41,7 +42,9 @@ def test_load_index_and_search_from_python(tmp_path: Path) -> None:
     with newsdex.Corpus.open(tmp_path / "idx") as corpus:
         result = corpus.search("lavrov", source="reuters", since="2022-04-01", until="2022-04-30")
         assert result.total == 1
-        assert result.hits[0].article == article
+        found = result.hits[0].article
+        assert found == dataclasses.replace(article, cluster=found.cluster)
+        assert found.cluster == article.id  # the first article of its story names it
         assert result.to_dicts()[0]["id"] == article.id
 
 

@@ -31,12 +31,14 @@ BATCH = 20
 
 
 def write_variants(folder: Path) -> None:
-    """Distinct articles (distinct headlines) made from a real seed."""
+    """Distinct articles (distinct headlines and bodies) made from a real seed."""
     text = (SEEDS / "000_323cd50c165473e5.txt").read_text(encoding="utf-8")
     headline = "Russia will not pause military operation in Ukraine for peace talks"
+    said = "Sergei Lavrov said on Monday."
     folder.mkdir()
     for i in range(FILES):
         variant = text.replace(headline, f"{headline} (update {i})")
+        variant = variant.replace(said, f"{said[:-1]} (update {i}).")
         (folder / f"{i:04}.txt").write_text(variant, encoding="utf-8")
 
 

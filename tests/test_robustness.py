@@ -327,7 +327,7 @@ def test_any_article_reads_back_equal(tmp_path: Path, engine: str) -> None:
     hypothesis seeds alike for every example: without a distinct seed per commit, a new
     segment takes an existing one's name and whoosh fails an assertion."""
     commits = itertools.count()
-    with Corpus.open(tmp_path / "index", engine=engine) as corpus:
+    with Corpus.open(tmp_path / "index", engine=engine, stories=False) as corpus:
 
         @settings(max_examples=80, deadline=None)
         @given(articles())

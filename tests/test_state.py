@@ -27,8 +27,13 @@ SEED_TEXT = (SEEDS / "000_323cd50c165473e5.txt").read_text(encoding="utf-8")
 
 
 def article_text(tag: str) -> str:
-    """The Reuters seed with a distinct headline: a distinct article per tag."""
-    return SEED_TEXT.replace(HEADLINE, f"{HEADLINE} ({tag})")
+    """The Reuters seed with a distinct headline and body: a distinct article per tag."""
+    return _tagged(SEED_TEXT, tag).replace(HEADLINE, f"{HEADLINE} ({tag})")
+
+
+def _tagged(text: str, tag: str) -> str:
+    said = "Sergei Lavrov said on Monday."
+    return text.replace(said, f"{said[:-1]} ({tag}).")
 
 
 def write_docs(folder: Path, n: int, prefix: str = "v") -> list[Path]:
@@ -43,7 +48,7 @@ def write_docs(folder: Path, n: int, prefix: str = "v") -> list[Path]:
 
 def page(tag: str) -> bytes:
     """An HTML page holding the seed's paragraphs under a distinct title."""
-    paragraphs = [line for line in SEED_TEXT.splitlines()[6:24] if len(line) > 80]
+    paragraphs = [line for line in _tagged(SEED_TEXT, tag).splitlines()[6:24] if len(line) > 80]
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     title = f"{HEADLINE} ({tag})"
     return (

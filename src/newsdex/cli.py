@@ -28,7 +28,7 @@ from newsdex.pipeline import (
     extract_document,
     index_sources,
 )
-from newsdex.search import FACETS, INTERVALS, SORTS
+from newsdex.search import COUNTS, FACETS, INTERVALS, SORTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -196,6 +196,17 @@ def _print_summary(report: IndexReport, total: int, where: str, as_json: bool) -
     click.echo(f"{summary}; {total} articles in {where}", err=True)
 
 
+def count_option(func: F) -> F:
+    """--count articles|stories: what facets and timelines count."""
+    return click.option(
+        "--count",
+        type=click.Choice(COUNTS),
+        default="articles",
+        show_default=True,
+        help="Count articles, or distinct stories (copies and rewrites once).",
+    )(func)
+
+
 def filter_options(func: F) -> F:
     """--source, --author, --lang, --since, --until: the filters every query takes."""
     options = [
@@ -222,6 +233,11 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 HIT_FIELDS = (
+    "via",
+    "cluster",
+    "also_at",
+    "more",
+    "more_sources",
     "id",
     "headline",
     "date",
@@ -282,6 +298,8 @@ def _fields(value: str | None, default: str | None) -> list[str] | None:
     help="json: one object per hit; csv: a header and a row per hit.",
 )
 @click.option("--fields", help="Comma-separated fields for json/csv output.")
+@click.option("--collapse", is_flag=True, help="One hit per story, with '+N more: sources'.")
+@count_option
 @output_options
 @_fail_cleanly
 def search(
@@ -293,6 +311,8 @@ def search(
     facets: tuple[str, ...],
     fmt: str,
     fields: str | None,
+    collapse: bool,
+    count: str,
     as_json: bool,
     **filters: Any,
 ) -> None:
@@ -301,7 +321,14 @@ def search(
     chosen = _fields(fields, CSV_FIELDS if fmt == "csv" else None)
     with _open(index_dir) as corpus:
         result = corpus.search(
-            query, limit=limit, offset=offset, sort=sort, facets=facets, **_filters(filters)
+            query,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            facets=facets,
+            collapse=collapse,
+            count=count,
+            **_filters(filters),
         )
     if result.suggestion:
         click.echo(f"No matches. Did you mean: {result.suggestion}", err=True)
@@ -316,9 +343,12 @@ def search(
 def _print_json(result: SearchResult, fields: list[str] | None) -> None:
     for hit in result.hits:
         data = hit.to_dict()
-        _echo_json({k: data[k] for k in fields} if fields else data)
+        _echo_json({k: data[k] for k in fields if k in data} if fields else data)
     if result.facets:
-        _echo_json({"total": result.total, "facets": result.facets})
+        summary: dict[str, Any] = {"total": result.total, "facets": result.facets}
+        if result.stories is not None:
+            summary["stories"] = result.stories
+        _echo_json(summary)
 
 
 def _print_csv(result: SearchResult, fields: list[str]) -> None:
@@ -333,7 +363,12 @@ def _print_csv(result: SearchResult, fields: list[str]) -> None:
 
 
 def _print_text(result: SearchResult, offset: int) -> None:
-    click.echo(f"{result.total} match{'es' if result.total != 1 else ''}", err=True)
+    stories = f" in {result.stories} stor{'ies' if result.stories != 1 else 'y'}"
+    click.echo(
+        f"{result.total} match{'es' if result.total != 1 else ''}"
+        + (stories if result.stories is not None else ""),
+        err=True,
+    )
     for rank, hit in enumerate(result.hits, start=offset + 1):
         _print_hit(rank, hit)
     for name, counts in result.facets.items():
@@ -357,6 +392,10 @@ def _print_hit(rank: int, hit: Hit) -> None:
     meta = [article.date or "no date", article.source or "unknown source", f"id {article.id}"]
     click.echo("   " + " · ".join(meta))
     click.echo("   " + _render_marks(hit.snippet))
+    if hit.more:
+        sources = sorted({a.source for a in hit.collapsed if a.source})
+        shown = ", ".join(sources) + (", …" if hit.more > len(hit.collapsed) else "")
+        click.echo(f"   +{hit.more} more: {shown}" if shown else f"   +{hit.more} more")
     click.echo()
 
 
@@ -374,14 +413,15 @@ def _render_marks(snippet: str) -> str:
 @index_option
 @filter_options
 @click.option("--interval", type=click.Choice(INTERVALS), default="month", show_default=True)
+@count_option
 @output_options
 @_fail_cleanly
 def timeline(
-    query: str, index_dir: Path | None, interval: str, as_json: bool, **filters: Any
+    query: str, index_dir: Path | None, interval: str, count: str, as_json: bool, **filters: Any
 ) -> None:
     """Matches per day, week, month or year as a bar chart: attention over time."""
     with _open(index_dir) as corpus:
-        buckets = corpus.timeline(query, interval=interval, **_filters(filters))
+        buckets = corpus.timeline(query, interval=interval, count=count, **_filters(filters))
     if as_json:
         for bucket in buckets:
             _echo_json({"period": bucket.period, "count": bucket.count})
@@ -396,6 +436,25 @@ def timeline(
 
 
 BAR_WIDTH = 50
+
+
+@cli.command()
+@click.argument("article_id")
+@index_option
+@output_options
+@_fail_cleanly
+def cluster(article_id: str, index_dir: Path | None, as_json: bool) -> None:
+    """The articles of one article's story, oldest first, with their sources."""
+    with _open(index_dir) as corpus:
+        result = corpus.cluster(article_id)
+    if as_json:
+        _print_json(result, None)
+        return
+    for hit in result.hits:
+        a = hit.article
+        via = f" (via {', '.join(a.via)})" if a.via else ""
+        click.echo(f"{a.date or 'no date':<25} {a.source or 'unknown source'}{via}")
+        click.echo(f"    {a.headline}  [id {a.id}]")
 
 
 @cli.command()
@@ -439,6 +498,9 @@ def _print_article(article: Article) -> None:
         ("Language", article.language),
         ("Section", article.section),
         ("Credit", article.credit),
+        ("Via", ", ".join(article.via)),
+        ("Story", article.cluster),
+        ("Also at", ", ".join(article.also_at)),
         ("Path", article.path),
         ("Id", article.id),
     ):

@@ -4,12 +4,14 @@
     DIR/engine/        the engine's own files
     DIR/state.sqlite   the input files indexed and the ids they gave (`newsdex.state`)
     DIR/write.lock     held by the one process writing (`newsdex.lock`)
+    DIR/stories.sqlite story clusters and near-duplicate signatures (`newsdex.dedup`)
 
 The metadata file is written last and atomically, so a folder without it is not an index.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -19,8 +21,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from newsdex.dedup import StoryIndex
 from newsdex.errors import (
     ArticleNotFoundError,
+    FilterError,
     IndexCorruptError,
     IndexNotFoundError,
     IndexVersionError,
@@ -28,17 +32,32 @@ from newsdex.errors import (
 )
 from newsdex.index import DEFAULT_ENGINE, ENGINES, Engine
 from newsdex.index.base import SearchRequest
+from newsdex.index.compile import STORY_PREFIX
 from newsdex.lock import LOCK_FILE, WriteLock
 from newsdex.models import Article, Hit, SearchResult, Stats, TimelineBucket
-from newsdex.search import DateLike, Names, build_request, similar_query, suggest, timeline
-from newsdex.state import STATE_FILE, StateStore
+from newsdex.search import (
+    COLLAPSE_FETCH,
+    COUNTS,
+    MAX_LIMIT,
+    DateLike,
+    Names,
+    build_request,
+    collapse_hits,
+    similar_query,
+    story_counts,
+    story_timeline,
+    suggest,
+    timeline,
+)
+from newsdex.state import STATE_FILE, StateStore, paths_of
 
 if TYPE_CHECKING:
     from newsdex.check import CheckReport
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+STORIES_FILE = "stories.sqlite"
 META_FILE = "newsdex.json"
 ENGINE_DIR = "engine"
 
@@ -63,6 +82,9 @@ class Corpus:
         self.meta = meta
         self._lock = lock or WriteLock(path)
         self._state: StateStore | None = None
+        self._stories: StoryIndex | None = None
+        self._pending: dict[str, Article] = {}
+        """Articles added since the last commit: the engine cannot return them yet."""
 
     @property
     def engine_name(self) -> str:
@@ -70,11 +92,17 @@ class Corpus:
 
     @classmethod
     def open(
-        cls, path: str | Path | None = None, *, engine: str | None = None, create: bool = True
+        cls,
+        path: str | Path | None = None,
+        *,
+        engine: str | None = None,
+        create: bool = True,
+        stories: bool = True,
     ) -> Corpus:
         """Open the index in `path` (default: `default_index_path()`), creating it if allowed.
 
-        `engine` picks the engine of a new index; an existing index keeps its own.
+        `engine` picks the engine of a new index, `stories` whether it groups articles into
+        story clusters as they are added; an existing index keeps its own settings.
         """
         folder = Path(path) if path is not None else default_index_path()
         meta_path = folder / META_FILE
@@ -88,10 +116,10 @@ class Corpus:
             return cls(folder, ENGINES[meta["engine"]].open(folder / ENGINE_DIR), meta)
         if not create:
             raise IndexNotFoundError(f"no newsdex index in {folder}")
-        return cls._create(folder, engine or DEFAULT_ENGINE)
+        return cls._create(folder, engine or DEFAULT_ENGINE, stories)
 
     @classmethod
-    def _create(cls, folder: Path, engine: str) -> Corpus:
+    def _create(cls, folder: Path, engine: str, stories: bool = True) -> Corpus:
         """Create under the write lock, so two processes never build one folder together."""
         if engine not in ENGINES:
             raise NewsdexError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
@@ -102,13 +130,13 @@ class Corpus:
             if (folder / META_FILE).exists():  # another process created it meanwhile
                 lock.release()
                 return cls.open(folder, engine=engine, create=False)
-            return cls._create_locked(folder, engine, lock)
+            return cls._create_locked(folder, engine, lock, stories)
         except BaseException:
             lock.release()
             raise
 
     @classmethod
-    def _create_locked(cls, folder: Path, engine: str, lock: WriteLock) -> Corpus:
+    def _create_locked(cls, folder: Path, engine: str, lock: WriteLock, stories: bool) -> Corpus:
         if any(p.name not in (ENGINE_DIR, LOCK_FILE) for p in folder.iterdir()):
             raise IndexCorruptError(f"{folder} is not empty and holds no newsdex index")
         engine_dir = folder / ENGINE_DIR
@@ -119,6 +147,7 @@ class Corpus:
         meta = {
             "schema_version": SCHEMA_VERSION,
             "engine": engine,
+            "stories": stories,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
         _write_meta(folder / META_FILE, meta)
@@ -166,19 +195,57 @@ class Corpus:
     # -- writing ---------------------------------------------------------------
 
     def add(self, articles: Article | Iterable[Article]) -> int:
-        """Add or replace articles (by id); returns how many. Visible after `commit`."""
+        """Add or replace articles (by id); returns how many. Visible after `commit`.
+
+        In an index with stories, each article is put in its story cluster first, and
+        articles whose cluster changed because of it are rewritten."""
         batch = [articles] if isinstance(articles, Article) else list(articles)
         self.lock()
-        self.engine.add(batch)
+        stories = self._story_index()
+        for article in batch:
+            if stories is not None:
+                assignment = stories.add(article)
+                if assignment.duplicate_of:  # the same body under another id: stored once
+                    continue
+                article = dataclasses.replace(article, cluster=assignment.cluster)
+                self._recluster(assignment.moved)
+            self.engine.add([article])
+            self._pending[article.id] = article
         return len(batch)
 
     def delete(self, ids: str | Sequence[str]) -> None:
         self.lock()
-        self.engine.delete([ids] if isinstance(ids, str) else list(ids))
+        batch = [ids] if isinstance(ids, str) else list(ids)
+        self.engine.delete(batch)
+        stories = self._story_index()
+        for article_id in batch:
+            self._pending.pop(article_id, None)
+            if stories is not None:
+                self._recluster(stories.remove(article_id))
+
+    def _story_index(self) -> StoryIndex | None:
+        if not self.meta.get("stories"):
+            return None
+        if self._stories is None:
+            self._stories = StoryIndex.load(self.path / STORIES_FILE)
+        return self._stories
+
+    def _recluster(self, moved: dict[str, str]) -> None:
+        """Rewrite articles whose story cluster changed (clusters merged or split)."""
+        for article_id, cluster in moved.items():
+            article = self._pending.get(article_id) or self.engine.get(article_id)
+            if article is not None and article.cluster != cluster:
+                article = dataclasses.replace(article, cluster=cluster)
+                self.engine.add([article])
+                self._pending[article_id] = article
 
     def commit(self) -> None:
-        """Engine first, then the file state: a crash between them only repeats a batch."""
+        """Stories, engine, then the file state: a crash between them repeats a batch,
+        whose articles the story index then finds already in place."""
+        if self._stories is not None:
+            self._stories.save(self.path / STORIES_FILE)
         self.engine.commit()
+        self._pending.clear()
         if self._state is not None:
             self._state.commit()
 
@@ -194,10 +261,19 @@ class Corpus:
         return self.engine.count()
 
     def get(self, article_id: str) -> Article:
+        """The article, with the other files it was also read from in `also_at`."""
         article = self.engine.get(article_id)
         if article is None:
             raise ArticleNotFoundError(f"no article with id {article_id!r} in {self.path}")
-        return article
+        others = [p for p in paths_of(self.path / STATE_FILE, article_id) if p != article.path]
+        return dataclasses.replace(article, also_at=tuple(others)) if others else article
+
+    def cluster(self, article_id: str, *, limit: int = 1000) -> SearchResult:
+        """The articles of this article's story, oldest first."""
+        article = self.get(article_id)
+        if not article.cluster:
+            return SearchResult((Hit(article, 0.0, ""),), 1)
+        return self.search(f'cluster:"{article.cluster}"', sort="date", limit=limit)
 
     def search(
         self,
@@ -212,14 +288,20 @@ class Corpus:
         offset: int = 0,
         sort: str = "relevance",
         facets: Sequence[str] = (),
+        collapse: bool = False,
+        count: str = "articles",
     ) -> SearchResult:
         """Best matches for `query` (the query language is in the README).
 
         `source`, `author` and `lang` take one name or several (any matches, any case);
         `since`/`until` take dates, `YYYY-MM`, `YYYY` or spans back from today (`7d`, `3m`).
-        `facets` (source, author, day, month, year, lang) are counted over every match.
+        `facets` (source, author, day, month, year, lang, via, cluster) are counted over
+        every match: in articles, or with `count="stories"` in distinct stories.
+        `collapse` shows one hit per story, with how many other matches it has.
         Raises QuerySyntaxError for a query it cannot parse, FilterError for a bad filter.
         """
+        if count not in COUNTS:
+            raise FilterError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
         request = build_request(
             query,
             source=source,
@@ -232,10 +314,34 @@ class Corpus:
             sort=sort,
             facets=facets,
         )
-        result = self.engine.search(request)
-        hits = tuple(Hit(h.article, h.score, h.snippet) for h in result.hits)
+        stories = collapse or count == "stories"
+        result = self.engine.search(self._engine_request(request, collapse, count))
+        found = dict(result.facets)
+        sizes = found.pop("cluster", {}) if stories and "cluster" not in facets else {}
+        if "cluster" in facets:
+            sizes = found["cluster"]
+        if count == "stories":
+            found = {n: story_counts(found.pop(f"{STORY_PREFIX}{n}"), n) for n in facets}
+        hits: Sequence[Hit] = [Hit(h.article, h.score, h.snippet) for h in result.hits]
+        total = result.total
+        if collapse:
+            hits = collapse_hits(hits, sizes)[offset : offset + limit]
+            total = len(sizes) if sizes else len(hits)
         suggestion = suggest(self.engine, query, request.query) if result.total == 0 else None
-        return SearchResult(hits, result.total, result.facets, suggestion)
+        return SearchResult(tuple(hits), total, found, suggestion, len(sizes) if stories else None)
+
+    @staticmethod
+    def _engine_request(request: SearchRequest, collapse: bool, count: str) -> SearchRequest:
+        """Over-fetch for collapsing; ask for story-keyed facets and the cluster sizes."""
+        facets = list(request.facets)
+        if count == "stories":
+            facets = [f if f == "cluster" else f"{STORY_PREFIX}{f}" for f in facets]
+        if (collapse or count == "stories") and "cluster" not in facets:
+            facets.append("cluster")
+        if not collapse:
+            return dataclasses.replace(request, facets=tuple(facets))
+        fetch = min(MAX_LIMIT, (request.offset + request.limit) * COLLAPSE_FETCH)
+        return dataclasses.replace(request, limit=fetch, offset=0, facets=tuple(facets))
 
     def timeline(
         self,
@@ -247,9 +353,13 @@ class Corpus:
         lang: Names = None,
         since: DateLike = None,
         until: DateLike = None,
+        count: str = "articles",
     ) -> list[TimelineBucket]:
-        """Matches per day, week, month or year, empty periods included: attention over time."""
-        result = self.search(
+        """Matches per day, week, month or year, empty periods included: attention over
+        time, in articles or (`count="stories"`) in distinct stories."""
+        if count not in COUNTS:
+            raise FilterError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
+        request = build_request(
             query,
             source=source,
             author=author,
@@ -257,9 +367,12 @@ class Corpus:
             since=since,
             until=until,
             limit=1,
-            facets=("day",),
         )
-        return timeline(result.facets["day"], interval)
+        facet = f"{STORY_PREFIX}day" if count == "stories" else "day"
+        result = self.engine.search(dataclasses.replace(request, facets=(facet,), snippets=False))
+        if count == "stories":
+            return story_timeline(result.facets[facet], interval)
+        return timeline(result.facets[facet], interval)
 
     def similar(self, article_id: str, *, limit: int = 10) -> SearchResult:
         """The articles closest to one article (more like this), best first."""

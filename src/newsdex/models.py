@@ -84,12 +84,22 @@ class Article:
     credit: str | None = None
     summary: str | None = None
     crawled: str | None = None
+    cluster: str | None = None
+    """The story this article belongs to (near-duplicates and same-story rewrites share
+    it); named after the story's first article."""
+    via: tuple[str, ...] = ()
+    """News agencies credited for the text ("Reuters", "Associated Press", ...)."""
+    also_at: tuple[str, ...] = ()
+    """Other files the same article (same normalised body) was read from; filled in by
+    `Corpus.get`, not stored."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (authors as a list). Shallow: every value is immutable, and
         `dataclasses.asdict` deep-copies, which cost 4x the time of indexing a document."""
         data = {f.name: getattr(self, f.name) for f in _ARTICLE_FIELDS}
         data["authors"] = list(self.authors)
+        data["via"] = list(self.via)
+        data["also_at"] = list(self.also_at)
         return data
 
     @classmethod
@@ -97,7 +107,8 @@ class Article:
         """Inverse of `to_dict`; unknown keys are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in names}
-        values["authors"] = tuple(values.get("authors") or ())
+        for name in ("authors", "via", "also_at"):
+            values[name] = tuple(values.get(name) or ())
         return cls(**values)
 
     @property
@@ -124,8 +135,16 @@ class Hit:
         """The snippet without marks."""
         return self.snippet.replace("<mark>", "").replace("</mark>", "")
 
+    more: int = 0
+    """With `collapse`: how many other matching articles share this hit's story."""
+    collapsed: tuple[Article, ...] = ()
+    """With `collapse`: those of them among the best-ranked matches (for their sources)."""
+
     def to_dict(self) -> dict[str, Any]:
         data = self.article.to_dict()
+        if self.more:
+            data["more"] = self.more
+            data["more_sources"] = sorted({a.source for a in self.collapsed if a.source})
         data["score"] = self.score
         data["snippet"] = self.snippet
         data["snippet_text"] = self.snippet_text
@@ -142,6 +161,8 @@ class SearchResult:
     """Per requested facet: value -> number of matching articles (whole match set)."""
     suggestion: str | None = None
     """A corrected query, when this one matched nothing and a one-letter change would."""
+    stories: int | None = None
+    """How many distinct stories the matches belong to (with `collapse` or story counts)."""
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [hit.to_dict() for hit in self.hits]

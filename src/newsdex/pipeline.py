@@ -14,6 +14,7 @@ A file whose last run failed is always tried again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdex.corpus import Corpus
+from newsdex.dedup import body_key, via_agencies
 from newsdex.errors import ExtractionError, LoadError, NotAnArticle, UnsupportedFile
 from newsdex.extract import extract_html, extract_text
 from newsdex.load import MAX_BYTES, discover, document_from_bytes, kind_for_suffix, read_document
@@ -83,10 +85,10 @@ def extract_document(doc: RawDocument, *, reference_date: dt.date | None = None)
     return extract_text(doc.text, name=doc.name, reference_date=reference_date)
 
 
-def article_id(headline: str, body: str) -> str:
-    """A stable id from the article's text: the same article gets the same id anywhere."""
-    text = " ".join(headline.split()) + "\n" + " ".join(body.split())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def article_id(body: str) -> str:
+    """A stable id from the article's normalised body: the same article gets the same id
+    wherever it was read, whatever headline a site gave it, so exact copies are stored once."""
+    return body_key(body)[:16]
 
 
 def build_article(doc: RawDocument, extracted: Extracted) -> Article:
@@ -96,8 +98,8 @@ def build_article(doc: RawDocument, extracted: Extracted) -> Article:
     if not body:
         raise NotAnArticle(doc.name, "no article text found")
     headline = (fields.headline or "").strip() or _first_words(body)
-    return Article(
-        id=article_id(headline, body),
+    article = Article(
+        id=article_id(body),
         headline=headline,
         body=body,
         date=fields.date,
@@ -111,6 +113,7 @@ def build_article(doc: RawDocument, extracted: Extracted) -> Article:
         summary=fields.summary,
         crawled=doc.crawled,
     )
+    return dataclasses.replace(article, via=via_agencies(article))
 
 
 def _first_words(body: str) -> str:

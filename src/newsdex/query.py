@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from newsdex.errors import QuerySyntaxError
 
 TEXT_FIELDS = frozenset({"headline", "body", "author", "url"})
-KEYWORD_FIELDS = frozenset({"source", "lang"})
+KEYWORD_FIELDS = frozenset({"source", "lang", "via", "cluster"})
 FIELDS = TEXT_FIELDS | KEYWORD_FIELDS | {"date"}
 
 

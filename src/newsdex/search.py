@@ -7,6 +7,7 @@ query. All of it uses only the engine interface, so it behaves alike on every en
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -18,11 +19,12 @@ from dateutil.relativedelta import relativedelta
 from newsdex.errors import FilterError
 from newsdex.index.base import Engine, SearchRequest
 from newsdex.index.compile import FACET_FIELDS
-from newsdex.models import Article, SortOrder, TimelineBucket
+from newsdex.models import Article, Hit, SortOrder, TimelineBucket
 from newsdex.query import Node, Tokens, day_bound, parse_query, words
 
 SORTS: tuple[SortOrder, ...] = ("relevance", "date", "-date")
 FACETS: tuple[str, ...] = tuple(FACET_FIELDS)
+COUNTS = ("articles", "stories")
 INTERVALS = ("day", "week", "month", "year")
 MAX_LIMIT = 10_000
 SIMILAR_TERMS = 25
@@ -213,3 +215,51 @@ def similar_query(engine: Engine, article: Article, total: int) -> Tokens | None
     scored.sort(key=lambda st: (-st[0], st[1]))
     tokens = tuple(token for _, token in scored[:SIMILAR_TERMS])
     return Tokens(tokens) if tokens else None
+
+
+# -- stories ---------------------------------------------------------------------
+
+COLLAPSE_FETCH = 5
+"""With --collapse, rank this many times the page's hits, so a page of distinct stories
+can usually be filled from one engine query."""
+
+
+def story_counts(pairs: dict[str, int], facet: str) -> dict[str, int]:
+    """Distinct stories per facet value, from `value|cluster` facet keys."""
+    stories: dict[str, set[str]] = {}
+    for key in pairs:
+        value, _, cluster = key.rpartition("|")
+        stories.setdefault(_facet_value(value, facet), set()).add(cluster)
+    return {value: len(clusters) for value, clusters in stories.items()}
+
+
+def _facet_value(value: str, facet: str) -> str:
+    """Month and year story counts are read from `day|cluster` keys."""
+    return value[:7] if facet == "month" else value[:4] if facet == "year" else value
+
+
+def story_timeline(pairs: dict[str, int], interval: str) -> list[TimelineBucket]:
+    """Distinct stories per period (a story spanning two days counts once in a week)."""
+    by_day: dict[str, set[str]] = {}
+    for key in pairs:
+        day, _, cluster = key.rpartition("|")
+        by_day.setdefault(day, set()).add(cluster)
+    buckets = timeline({day: len(c) for day, c in by_day.items()}, interval)
+    periods: dict[str, set[str]] = {}
+    for day, clusters in by_day.items():
+        periods.setdefault(_period(dt.date.fromisoformat(day), interval), set()).update(clusters)
+    return [TimelineBucket(b.period, len(periods.get(b.period, ()))) for b in buckets]
+
+
+def collapse_hits(hits: Sequence[Hit], cluster_sizes: dict[str, int]) -> list[Hit]:
+    """One hit per story, in rank order, each carrying the story's other matches."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.article.cluster or hit.article.id, []).append(hit)
+    collapsed = []
+    for key, members in groups.items():
+        first = members[0]
+        more = max(cluster_sizes.get(key, len(members)) - 1, len(members) - 1)
+        others = tuple(m.article for m in members[1:])
+        collapsed.append(dataclasses.replace(first, more=more, collapsed=others))
+    return collapsed

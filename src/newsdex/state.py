@@ -224,3 +224,21 @@ class StateStore:
         """Uncommitted changes are dropped, like the engine's."""
         self._conn.rollback()
         self._conn.close()
+
+
+def paths_of(state_file: Path, article_id: str) -> list[str]:
+    """Every input file that gave this article, read without the write lock (readers may
+    look while a writer works: sqlite's own locking keeps the read consistent)."""
+    if not state_file.exists():
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{state_file}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT path FROM file_articles WHERE id = ? ORDER BY path", (article_id,)
+            )
+            return [str(path) for (path,) in rows]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []

@@ -131,6 +131,7 @@ def stored_form(article: Article) -> str:
     """The article without its body (stored in its own field), as JSON."""
     data = article.to_dict()
     data["body"] = ""
+    data["also_at"] = []  # read from the index's file state, not stored
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -149,12 +150,18 @@ def keyword_values(article: Article) -> dict[str, list[str]]:
         "author": list(article.authors),
         "author_key": [" ".join(a.split()).lower() for a in article.authors],
         "lang": [article.language.lower()] if article.language else [],
+        "via": [" ".join(v.split()).lower() for v in article.via],
+        "cluster": [article.cluster] if article.cluster else [],
     }
     day = day_of(article)
     if day is not None:
         values["day_key"] = [day.strftime("%Y-%m-%d")]
         values["month"] = [day.strftime("%Y-%m")]
         values["year"] = [day.strftime("%Y")]
+    if article.cluster:  # value|story pairs: facets that count stories, not copies
+        for name, field in (("source", "story_source"), ("author", "story_author"),
+                            ("day_key", "story_day"), ("lang", "story_lang"), ("via", "story_via")):
+            values[field] = [f"{v}|{article.cluster}" for v in values.get(name, [])]
     return values
 
 

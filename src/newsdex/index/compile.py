@@ -18,7 +18,7 @@ HEADLINE_BOOST = 2.0
 # user-facing field -> the analysed index field holding it
 TEXT_INDEX_FIELDS = {"headline": "headline", "body": "body", "author": "author_text", "url": "url"}
 # user-facing keyword field -> the lower-cased exact index field
-KEYWORD_INDEX_FIELDS = {"source": "source_key", "lang": "lang"}
+KEYWORD_INDEX_FIELDS = {"source": "source_key", "lang": "lang", "via": "via", "cluster": "cluster"}
 FACET_FIELDS = {
     "source": "source",
     "author": "author",
@@ -26,7 +26,27 @@ FACET_FIELDS = {
     "month": "month",
     "year": "year",
     "lang": "lang",
+    "via": "via",
+    "cluster": "cluster",
 }
+STORY_FACET_FIELDS = {
+    "source": "story_source",
+    "author": "story_author",
+    "day": "story_day",
+    "month": "story_day",
+    "year": "story_day",
+    "lang": "story_lang",
+    "via": "story_via",
+}
+"""Facets counted in stories: `value|cluster` pairs, distinct clusters counted per value."""
+STORY_PREFIX = "story:"
+
+
+def facet_field(name: str) -> str:
+    """The index field behind a facet name (`source`, or `story:source` to count stories)."""
+    if name.startswith(STORY_PREFIX):
+        return STORY_FACET_FIELDS[name.removeprefix(STORY_PREFIX)]
+    return FACET_FIELDS[name]
 
 
 class Primitives(ABC):

@@ -31,7 +31,14 @@ from newsdex.index.base import (
     restore,
     stored_form,
 )
-from newsdex.index.compile import FACET_FIELDS, Primitives, compile_filters, compile_node
+from newsdex.index.compile import (
+    FACET_FIELDS,
+    STORY_FACET_FIELDS,
+    Primitives,
+    compile_filters,
+    compile_node,
+    facet_field,
+)
 from newsdex.models import Article
 
 log = logging.getLogger(__name__)
@@ -47,8 +54,11 @@ _KEYWORD_FIELDS = (
     "day_key",
     "month",
     "year",
+    "via",
+    "cluster",
+    *sorted(set(STORY_FACET_FIELDS.values())),
 )
-_FAST_FIELDS = frozenset(FACET_FIELDS.values())
+_FAST_FIELDS = frozenset(FACET_FIELDS.values()) | frozenset(STORY_FACET_FIELDS.values())
 
 
 def _schema() -> tantivy.Schema:
@@ -74,6 +84,16 @@ def _analyzer() -> tantivy.TextAnalyzer:
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )
+
+
+def _char_spans(text: str, ranges: Any) -> list[tuple[int, int]]:
+    """tantivy's highlight ranges count UTF-8 bytes; Python slices count characters."""
+    data = text.encode("utf-8")
+
+    def chars(offset: int) -> int:
+        return len(data[:offset].decode("utf-8", errors="ignore"))
+
+    return [(chars(r.start), chars(r.end)) for r in ranges]
 
 
 def _midnight(day: dt.date | None) -> dt.datetime | None:
@@ -259,7 +279,7 @@ class TantivyEngine(Engine):
     ) -> dict[str, dict[str, int]]:
         if not names:
             return {}
-        aggs = {n: {"terms": {"field": FACET_FIELDS[n], "size": _FACET_SIZE}} for n in names}
+        aggs = {n: {"terms": {"field": facet_field(n), "size": _FACET_SIZE}} for n in names}
         result = searcher.aggregate(query, aggs)
         return {n: {b["key"]: int(b["doc_count"]) for b in result[n]["buckets"]} for n in names}
 
@@ -278,4 +298,4 @@ class TantivyEngine(Engine):
         fragment = snippet.fragment()
         if not fragment.strip():
             return lead_snippet(article.body)
-        return mark_spans(fragment, [(r.start, r.end) for r in snippet.highlighted()])
+        return mark_spans(fragment, _char_spans(fragment, snippet.highlighted()))

@@ -35,12 +35,24 @@ from newsdex.index.base import (
     restore,
     stored_form,
 )
-from newsdex.index.compile import FACET_FIELDS, Primitives, compile_filters, compile_node
+from newsdex.index.compile import Primitives, compile_filters, compile_node, facet_field
 from newsdex.models import Article
 
 log = logging.getLogger(__name__)
 
-_MULTI_VALUED = frozenset({"author", "author_key"})
+_MULTI_VALUED = frozenset({"author", "author_key", "via", "story_author", "story_via"})
+_SORTABLE = (
+    "source",
+    "lang",
+    "day_key",
+    "month",
+    "year",
+    "undated",
+    "cluster",
+    "story_source",
+    "story_day",
+    "story_lang",
+)
 _SEPARATOR = "\x1f"  # between the values of a multi-valued keyword field
 
 
@@ -64,15 +76,10 @@ def _schema() -> Schema:
         body=TEXT(analyzer=analyzer, stored=True),
         author_text=TEXT(analyzer=analyzer),
         url=TEXT(analyzer=analyzer),
-        source=ID(sortable=True),
         source_key=ID(),
-        lang=ID(sortable=True),
-        day_key=ID(sortable=True),
-        month=ID(sortable=True),
-        year=ID(sortable=True),
-        undated=ID(sortable=True),
         day=DATETIME(sortable=True),
         doc=STORED(),
+        **{name: ID(sortable=True) for name in _SORTABLE},
         **multi,
     )
 
@@ -133,6 +140,10 @@ class WhooshEngine(Engine):
         self._ix = ix
         self._p = _WhooshPrimitives()
         self._writer: Any = None
+        self._buffer: dict[str, dict[str, Any]] = {}
+        """Documents added since the last commit, by id. whoosh's update_document cannot
+        replace a document added earlier in the same writer, so the last version of each
+        id is written at commit time."""
 
     @classmethod
     def create(cls, path: Path) -> WhooshEngine:
@@ -156,9 +167,9 @@ class WhooshEngine(Engine):
         return self._writer
 
     def add(self, articles: Sequence[Article]) -> None:
-        writer = self._get_writer()
+        self._get_writer()
         for article in articles:
-            writer.update_document(**self._fields(article))
+            self._buffer[article.id] = self._fields(article)
 
     @staticmethod
     def _fields(article: Article) -> dict[str, Any]:
@@ -183,14 +194,19 @@ class WhooshEngine(Engine):
     def delete(self, ids: Sequence[str]) -> None:
         writer = self._get_writer()
         for article_id in ids:
+            self._buffer.pop(article_id, None)
             writer.delete_by_term("id", article_id)
 
     def commit(self) -> None:
         if self._writer is not None:
+            for fields in self._buffer.values():
+                self._writer.update_document(**fields)
+            self._buffer.clear()
             self._writer.commit()
             self._writer = None
 
     def rollback(self) -> None:
+        self._buffer.clear()
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None
@@ -234,8 +250,8 @@ class WhooshEngine(Engine):
         if request.facets:
             kwargs["groupedby"] = {
                 n: sorting.FieldFacet(
-                    FACET_FIELDS[n],
-                    allow_overlap=FACET_FIELDS[n] in _MULTI_VALUED,
+                    facet_field(n),
+                    allow_overlap=facet_field(n) in _MULTI_VALUED,
                     maptype=sorting.Count,
                 )
                 for n in request.facets

@@ -1,0 +1,117 @@
+"""Stories in the index: exact copies stored once, clusters, agency credits, collapsing,
+story counts, on every engine (the clustering itself is tested in test_dedup.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, SEEDS
+
+from newsdex import Corpus, index_paths
+from newsdex.cli import cli
+
+REUTERS = "000_323cd50c165473e5.txt"
+HT = "001_b5843ce61b1f26ce.txt"
+OTHER = "06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85.txt"  # WeWork
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """The seeds, a second copy of the Reuters seed, and an unrelated real article."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in (REUTERS, HT):
+        shutil.copy(SEEDS / name, folder / name)
+    shutil.copy(SEEDS / REUTERS, folder / "copy-of-reuters.txt")
+    shutil.copy(DATA / "aeb-text" / OTHER, folder / "wework.txt")
+    return folder
+
+
+@pytest.fixture
+def index(tmp_path: Path, docs: Path, engine_name: str) -> Path:
+    with Corpus.open(tmp_path / "index", engine=engine_name) as corpus:
+        report = index_paths(corpus, [docs])
+    assert report.failed == 0
+    return tmp_path / "index"
+
+
+def by_source(corpus: Corpus) -> dict[str, object]:
+    return {h.article.source: h.article for h in corpus.search("", limit=50).hits}
+
+
+def test_exact_copies_are_stored_once_with_every_file(index: Path, docs: Path) -> None:
+    with Corpus.open(index) as corpus:
+        assert len(corpus) == 3
+        reuters = next(
+            h.article
+            for h in corpus.search("", source="reuters").hits
+            if h.article.headline.startswith("Russia")
+        )
+        stored = corpus.get(reuters.id)
+    assert {stored.path, *stored.also_at} == {
+        str(docs / REUTERS),
+        str(docs / "copy-of-reuters.txt"),
+    }
+
+
+def test_seeds_share_a_story_and_credit_reuters(index: Path) -> None:
+    with Corpus.open(index) as corpus:
+        hits = corpus.search("lavrov").hits
+        assert len({h.article.cluster for h in hits}) == 1
+        assert all(h.article.via == ("Reuters",) for h in hits)
+        assert len(corpus.search("via:reuters").hits) == 3  # the WeWork story is Reuters too
+        wework = corpus.search("wework").hits[0].article
+        assert wework.cluster not in {h.article.cluster for h in hits}
+        members = corpus.cluster(hits[0].article.id)
+        assert sorted(h.article.source for h in members.hits) == ["Hindustan Times", "Reuters"]
+
+
+def test_collapse_and_story_counts(index: Path) -> None:
+    with Corpus.open(index) as corpus:
+        collapsed = corpus.search("lavrov OR wework", collapse=True)
+        assert (collapsed.total, collapsed.stories, len(collapsed.hits)) == (2, 2, 2)
+        seeds = next(h for h in collapsed.hits if h.more)
+        assert seeds.more == 1 and len(seeds.collapsed) == 1
+        counted = corpus.search("", facets=("source", "day"), count="stories", limit=1)
+        assert counted.facets["source"] == {"Reuters": 2, "Hindustan Times": 1}
+        assert counted.facets["day"]["2022-04-11"] == 1  # two articles, one story
+        plain = corpus.search("", facets=("day",), limit=1)
+        assert plain.facets["day"]["2022-04-11"] == 2
+        weeks = corpus.timeline("lavrov", interval="week", count="stories")
+        assert [(b.period, b.count) for b in weeks] == [("2022-W15", 1)]
+
+
+def test_cli_collapse_cluster_and_show(index: Path, docs: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(cli, ["search", "lavrov", "--collapse", "--index", str(index)])
+    assert out.exit_code == 0, out.output
+    assert out.stderr.strip() == "1 match in 1 story"
+    assert any(
+        line.strip() in ("+1 more: Reuters", "+1 more: Hindustan Times")
+        for line in out.stdout.splitlines()
+    )
+    found = runner.invoke(
+        cli, ["search", "lavrov", "--json", "--index", str(index), "--source", "reuters"]
+    )
+    hit = json.loads(found.stdout.splitlines()[0])
+    listed = runner.invoke(cli, ["cluster", hit["id"], "--index", str(index)])
+    assert "Hindustan Times (via Reuters)" in listed.stdout
+    shown = runner.invoke(cli, ["show", hit["id"], "--index", str(index)])
+    assert f"Also at: {docs / 'copy-of-reuters.txt'}" in shown.stdout or (
+        f"Also at: {docs / REUTERS}" in shown.stdout
+    )
+
+
+def test_clusters_follow_removals(index: Path, docs: Path) -> None:
+    (docs / REUTERS).unlink()
+    (docs / "copy-of-reuters.txt").unlink()
+    with Corpus.open(index) as corpus:
+        report = index_paths(corpus, [docs], prune=True)
+        assert report.removed == 1
+        hits = corpus.search("lavrov").hits
+        assert [h.article.source for h in hits] == ["Hindustan Times"]
+        assert corpus.cluster(hits[0].article.id).total == 1
