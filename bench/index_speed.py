@@ -255,14 +255,14 @@ def batched(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
 
 
 def build_index(
-    folder: Path, engine: str, articles: Iterator[Article], batch: int
+    folder: Path, engine: str, articles: Iterator[Article], batch: int, stories: bool = False
 ) -> dict[str, float]:
     """Index `articles` into a new corpus in `folder`; time spent in add() and commit().
 
     Generating the synthetic articles happens between the timed calls and is not counted.
     """
     add_seconds = 0.0
-    corpus = Corpus.open(folder, engine=engine)
+    corpus = Corpus.open(folder, engine=engine, stories=stories)
     try:
         for chunk in batched(articles, batch):
             start = time.perf_counter()
@@ -338,7 +338,7 @@ def measure_engine(args: argparse.Namespace, engine: str) -> dict[str, Any]:
         for attempt in range(args.repeat):
             folder = Path(tmp) / f"index-{attempt}"
             articles = iter_articles(pool, args.articles, args.seed)
-            runs.append(build_index(folder, engine, articles, args.batch))
+            runs.append(build_index(folder, engine, articles, args.batch, args.stories))
             log_run(engine, args.articles, runs[-1])
             if attempt + 1 < args.repeat:
                 shutil.rmtree(folder)
@@ -404,6 +404,8 @@ def run_in_subprocess(args: argparse.Namespace, engine: str) -> dict[str, Any]:
     ]
     if args.tmp:
         command += ["--tmp", str(args.tmp)]
+    if args.stories:
+        command.append("--stories")
     logger.info("measuring %s with %d articles", engine, engine_articles(args, engine))
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout)
@@ -556,6 +558,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="AEB folder")
     parser.add_argument("--repeat", type=int, default=1, help="indexing runs (median)")
     parser.add_argument("--batch", type=int, default=1_000, help="articles per add()")
+    parser.add_argument(
+        "--stories",
+        action="store_true",
+        help="index with story clustering on (off by default: this measures the engine; "
+        "bench/dedup_quality.py measures clustering's cost)",
+    )
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--tmp", type=Path, default=None, help="where to build indexes")
     parser.add_argument("--json-out", type=Path, default=None, help="write results here")

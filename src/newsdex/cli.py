@@ -67,9 +67,13 @@ def _fail_cleanly(func: F) -> F:
 
 @contextmanager
 def _open(
-    index_dir: Path | None, *, create: bool = False, engine: str | None = None
+    index_dir: Path | None,
+    *,
+    create: bool = False,
+    engine: str | None = None,
+    stories: bool = True,
 ) -> Iterator[Corpus]:
-    with Corpus.open(index_dir, create=create, engine=engine) as corpus:
+    with Corpus.open(index_dir, create=create, engine=engine, stories=stories) as corpus:
         yield corpus
 
 
@@ -106,6 +110,11 @@ def cli() -> None:
     help="Remove articles of files that are gone from PATHS since they were indexed.",
 )
 @click.option(
+    "--no-stories",
+    is_flag=True,
+    help="For a new index: do not group articles into stories (faster indexing).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Read and extract every file again, changed or not (after upgrading newsdex).",
@@ -119,6 +128,7 @@ def index(
     engine: str | None,
     batch_size: int,
     prune: bool,
+    no_stories: bool,
     force: bool,
     quiet: bool,
     as_json: bool,
@@ -127,7 +137,7 @@ def index(
 
     Run it again to bring the index up to date: unchanged files are not read again."""
     try:
-        with _open(index_dir, create=True, engine=engine) as corpus:
+        with _open(index_dir, create=True, engine=engine, stories=not no_stories) as corpus:
             corpus.lock()  # before the walk: a second writer hears at once
             sources = _sources(paths)
             with _progress(len(sources), quiet or as_json) as advance:

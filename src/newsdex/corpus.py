@@ -210,7 +210,8 @@ class Corpus:
                 article = dataclasses.replace(article, cluster=assignment.cluster)
                 self._recluster(assignment.moved)
             self.engine.add([article])
-            self._pending[article.id] = article
+            if stories is not None:  # only re-clustering needs the uncommitted articles
+                self._pending[article.id] = article
         return len(batch)
 
     def delete(self, ids: str | Sequence[str]) -> None:
