@@ -115,3 +115,16 @@ def test_clusters_follow_removals(index: Path, docs: Path) -> None:
         hits = corpus.search("lavrov").hits
         assert [h.article.source for h in hits] == ["Hindustan Times"]
         assert corpus.cluster(hits[0].article.id).total == 1
+
+
+def test_index_without_stories(tmp_path: Path, docs: Path) -> None:
+    runner = CliRunner()
+    index = tmp_path / "plain"
+    made = runner.invoke(cli, ["index", str(docs), "--index", str(index), "--no-stories"])
+    assert made.exit_code == 0, made.output
+    assert json.loads((index / "newsdex.json").read_text())["stories"] is False
+    assert not (index / "stories.sqlite").exists()
+    with Corpus.open(index) as corpus:
+        hits = corpus.search("lavrov").hits
+        assert [h.article.cluster for h in hits] == [None, None]
+        assert all(h.article.via == ("Reuters",) for h in hits)  # credits do not need stories
