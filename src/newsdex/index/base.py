@@ -159,8 +159,13 @@ def keyword_values(article: Article) -> dict[str, list[str]]:
         values["month"] = [day.strftime("%Y-%m")]
         values["year"] = [day.strftime("%Y")]
     if article.cluster:  # value|story pairs: facets that count stories, not copies
-        for name, field in (("source", "story_source"), ("author", "story_author"),
-                            ("day_key", "story_day"), ("lang", "story_lang"), ("via", "story_via")):
+        for name, field in (
+            ("source", "story_source"),
+            ("author", "story_author"),
+            ("day_key", "story_day"),
+            ("lang", "story_lang"),
+            ("via", "story_via"),
+        ):
             values[field] = [f"{v}|{article.cluster}" for v in values.get(name, [])]
     return values
 
