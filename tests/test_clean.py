@@ -116,3 +116,32 @@ def test_clean_lines_total_on_arbitrary_text(text: str) -> None:
     decisions = clean_lines(text)
     assert len(decisions) == len(text.splitlines())
     assert all(d.kind in KINDS for d in decisions)
+
+
+def _article_page(menu_above: int) -> str:
+    """A page with `menu_above` long menu-like lines, then a headline and an article."""
+    menu = [f"Section {n} of the site with several words in every link here" for n in range(40)]
+    paragraph = (
+        "The city council approved the new budget on Tuesday after a long debate, and "
+        "the mayor said the plan would fund schools, roads and parks for the next year."
+    )
+    lines = [*menu[:menu_above], "Council Approves Budget", "By Jane Doe", *[paragraph] * 6]
+    return "\n".join(lines)
+
+
+def test_line_features_match_feature_names() -> None:
+    from newsdex.clean.text import FEATURE_NAMES, line_features, rule_pass
+
+    index, rows = line_features(rule_pass(_article_page(10)))
+    assert index
+    assert all(len(row) == len(FEATURE_NAMES) for row in rows)
+
+
+def test_lines_far_above_the_article_are_not_candidates() -> None:
+    from newsdex.clean.text import _CANDIDATE_REACH, candidates, rule_pass
+
+    found = rule_pass(_article_page(40))
+    chosen = candidates(found)
+    assert chosen
+    assert min(chosen) >= found.start - _CANDIDATE_REACH
+    assert all(found.lines[i].text.startswith("Section") for i in chosen if i < found.start)

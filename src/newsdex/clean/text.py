@@ -37,6 +37,9 @@ _CAP = 3000
 """Regexes look at most this many characters of a line: keeps huge one-line input linear."""
 
 _I = re.IGNORECASE
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+"""Chinese and Japanese characters: only lines holding them need `count_words`, which
+otherwise equals the number of word tokens."""
 
 _SHARE = re.compile(
     r"^(?:share(?: (?:this|the)(?: article| story| page| post)?)?(?: (?:on|via|with))?"
@@ -205,6 +208,8 @@ class Line(NamedTuple):
     vocab: str
     """Kind suggested by vocabulary alone (`""` when none)."""
     reason: str
+    tokens: list[str]
+    """Lower-cased word tokens of the first `_CAP` characters (shared: never mutate)."""
 
     @property
     def prose(self) -> bool:
@@ -232,9 +237,13 @@ def split_lines(text: str) -> list[str]:
     """Normalised lines: zero-width characters dropped, runs of spaces collapsed.
 
     `str.splitlines` also breaks on \\r, form feeds and Unicode separators, which is
-    what a copied page means by a new line.
+    what a copied page means by a new line. Zero-width characters are not ASCII, so
+    ASCII lines skip the regex.
     """
-    return [" ".join(_ZERO_WIDTH.sub("", line).split()) for line in text.splitlines()]
+    return [
+        " ".join((line if line.isascii() else _ZERO_WIDTH.sub("", line)).split())
+        for line in text.splitlines()
+    ]
 
 
 def describe_all(texts: list[str]) -> list[Line]:
@@ -251,10 +260,7 @@ def describe_all(texts: list[str]) -> list[Line]:
 
 def _renumber(line: Line, number: int) -> Line:
     """Copy of `line` at another line number."""
-    return Line(
-        number, line.text, line.words, line.chars, line.punct, line.sentence_end,
-        line.vocab, line.reason,
-    )  # fmt: skip
+    return line._replace(number=number)
 
 
 def describe(number: int, text: str) -> Line:
@@ -266,20 +272,13 @@ def describe(number: int, text: str) -> Line:
     head = text[:_CAP]
     low = head.lower()
     tokens = _WORD.findall(low)
-    words = len(tokens) if head.isascii() else count_words(head)
+    words = len(tokens) if head.isascii() or not _UNSPACED.search(head) else count_words(head)
     if len(text) > _CAP:
         words += (len(text) - _CAP) // 6
     kind, reason = vocab_kind(head, words, low, tokens)
-    return Line(
-        number=number,
-        text=text,
-        words=words,
-        chars=len(text),
-        punct=len(_PUNCT.findall(head)),
-        sentence_end=bool(_SENTENCE_END.search(text[-20:])),
-        vocab=kind,
-        reason=reason,
-    )
+    punct = len(_PUNCT.findall(head))
+    end = bool(_SENTENCE_END.search(text[-20:]))
+    return Line(number, text, words, len(text), punct, end, kind, reason, tokens)
 
 
 def vocab_kind(
@@ -316,8 +315,7 @@ def _may_be_vocab(text: str, low: str, tokens: list[str]) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
+class _Seen(NamedTuple):
     """A line's lower-cased text and tokens, measured once for all vocabulary rules."""
 
     low: str
@@ -564,16 +562,7 @@ def _is_credit_label(text: str) -> bool:
 
 def _relabel(line: Line, kind: str, reason: str) -> Line:
     """Copy of `line` with another vocabulary kind."""
-    return Line(
-        line.number,
-        line.text,
-        line.words,
-        line.chars,
-        line.punct,
-        line.sentence_end,
-        kind,
-        reason,
-    )
+    return line._replace(vocab=kind, reason=reason)
 
 
 Labels = list[tuple[str, str]]
@@ -811,6 +800,10 @@ own wording (on AEB under 3% of such lines are article text)."""
 _CANDIDATE_WORDS = 8
 """Lines shorter than this outside the rule run keep their rule label (menu items): on AEB
 they hold under 1% of the article text, and skipping them keeps the classifier cheap."""
+_CANDIDATE_REACH = 30
+"""Lines further than this from the rule run (in input lines) keep their rule label too:
+on AEB those far lines hold about 1% of the article text, the 5-fold F1 does not drop
+without them, and they were over a tenth of the classifier's work."""
 _PLACE_NAMES = (
     "rule_body", "in_run", "before_run", "after_run", "run_distance", "after_comments",
     "position", "weight", "repeated", "blank_before", "blank_after",
@@ -820,9 +813,14 @@ _TEXT_NAMES = (
     "log_chars", "log_words", "prose", "medium", "title_like", "sentence_end",
     "punct_rate", "digit_share", "upper_share", "starts_lower",
     "ends_colon", "separators", "quote_start", "promo_hits", "footer_hit",
-    "reader_address", "first_person", "glued", "title_overlap", "topic_overlap",
+    "reader_address", "first_person", "glued", "we_share", "capitals_per_word",
+    "title_overlap", "topic_overlap",
 )  # fmt: skip
-_CONTEXT_NAMES = ("rule_body", "prose", "log_chars", "sentence_end", "title_like", "kind_other")
+_WE_SHARE = _TEXT_NAMES.index("we_share")
+"""Where `_wording` puts the we/our/us share (also read after the run: company prose)."""
+_CONTEXT_NAMES = (
+    "rule_body", "prose", "log_chars", "sentence_end", "title_like", "kind_other", "datelike",
+)  # fmt: skip
 _NO_CONTEXT = [0.0] * len(_CONTEXT_NAMES)
 _ONE_HOT = {kind: [float(kind == k) for k in _RULE_KINDS] for kind in _RULE_KINDS}
 """One-hot vectors of the rule labels (read only: rows copy them)."""
@@ -835,12 +833,20 @@ _GROUP_NAMES = (
 )  # fmt: skip
 """Blank-line groups: a page that sets paragraphs apart by blank lines but runs teasers
 together shows it in how many lines share a group."""
+_LAYOUT_NAMES = (
+    "shape_run", "shape_run_body", "list_in_body", "below_headline", "headline_distance",
+    "boundary_seen", "we_after_run",
+)  # fmt: skip
+"""Runs of same-shaped lines (teaser lists, tour dates, feature lists), the headline's
+place, and how many article-ending rows (related, promo, legal, comments) lie between
+the first kept line and this one."""
 FEATURE_NAMES = (
     *_PLACE_NAMES,
     *_TEXT_NAMES,
     *(f"kind_{kind}" for kind in _RULE_KINDS),
     *(f"{name}@{off:+d}" for off in _OFFSETS for name in _CONTEXT_NAMES),
     *_GROUP_NAMES,
+    *_LAYOUT_NAMES,
 )  # fmt: skip
 """Inputs of the line classifier's first stage, in the order its weights are stored."""
 STAGE2_NAMES = (
@@ -854,18 +860,22 @@ _QUOTES = "\"'\u201c\u2018\u00ab"
 _WEB = re.compile(r"https?://|www\.|\.com\b|@\w")
 _WINDOW = 3
 _TEXT_SPAN = 200
+_TEXT_TOKENS = 40
 """Characters of a line the text features read: enough to judge, cheap on huge lines."""
 _BOUNDARY_KINDS = frozenset({"related", "promo", "footer"})
 """Rows that end an article; share rows and a "Comments" button also sit mid-article."""
-_PERSON = re.compile(r"\b(?:(you|your|we|our|us)|i|my|me)\b")
-_PERSON_WORDS = frozenset(("you", "your", "we", "our", "us", "i", "my", "me"))
-"""Words that address the reader (group 1) or speak in the first person singular."""
-_GLUED = re.compile(r"[a-z][.?!]?[A-Z][a-z]")
-"""A lower-case letter glued to a capitalised word: a teaser's title run into its text."""
-_CAPITAL_WORD = re.compile(r"\b[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
+_YOU_WORDS = frozenset(("you", "your"))
+_WE_WORDS = frozenset(("we", "our", "us"))
+_MY_WORDS = frozenset(("i", "my", "me"))
+_PERSON_WORDS = _YOU_WORDS | _WE_WORDS | _MY_WORDS
+"""Words that address the reader, speak for a company or newsroom, or for one person."""
+_END_KINDS = _BOUNDARY_KINDS | {"comments"}
+_GLUED = re.compile(r"[A-Z](?:(?<=[a-z][A-Z])|(?<=[a-z][.?!][A-Z]))[a-z]")
+"""A lower-case letter glued to a capitalised word: a teaser's title run into its text
+(written to start at the capital, the rarer character, which the regex engine scans for
+quickly)."""
 _UPPER = re.compile(r"[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
 _DIGIT = re.compile(r"\d")
-_LONG_WORD = re.compile(r"\w{4,}")
 
 
 @dataclass(frozen=True)
@@ -887,11 +897,13 @@ class _Page:
 def candidates(found: RulePass) -> list[int]:
     """Indices of the lines the classifier judges; the others keep their rule label."""
     out = []
+    lo, hi = found.start - _CANDIDATE_REACH, found.end + _CANDIDATE_REACH
     for i, line in enumerate(found.lines):
         kind = found.labels[i][0]
         if line.vocab == "blank" or kind in _LOCKED_KINDS:
             continue
-        if kind == "body" or line.words >= _CANDIDATE_WORDS or found.start <= i <= found.end:
+        near = line.words >= _CANDIDATE_WORDS and lo <= i <= hi
+        if near or kind == "body" or found.start <= i <= found.end:
             out.append(i)
     return out
 
@@ -908,26 +920,30 @@ def line_features(found: RulePass) -> tuple[list[int], list[list[float]]]:
         return chosen, []
     page = _page_facts(found)
     position = {i: j for j, i in enumerate(page.index)}
-    groups = _group_rows(found, page.index)
-    flow = _flow(found, page.index)
+    wanted = [position[i] for i in chosen]
+    groups = _group_rows(found, page.index, wanted)
+    flow = _flow(found, page.index, wanted)
+    layout = _layout_rows(found, page, wanted)
     n = len(page.index)
-    context = _Context(found, page.index)
+    context = _context_rows(found, page.index, wanted)
+    shift = 2 - min(wanted)
     page_share = sum(page.kept) / n
     wording: dict[str, _Wording] = {}
     rows = []
-    for i in chosen:
-        j = position[i]
+    for k, (i, j) in enumerate(zip(chosen, wanted, strict=True)):
         text = found.lines[i].text
         known = wording.get(text) or wording.setdefault(text, _wording(found.lines[i]))
-        row = _place(found, page, i, j) + flow[j] + known.shape
-        row += _overlap(page, known, j)
-        row += _kinds(found.labels[i][0])
-        for off in _OFFSETS:
-            row += context.at(j + off)
         lo, hi = max(0, j - _WINDOW), min(n, j + _WINDOW + 1)
-        row += groups[j]
-        row += [sum(page.kept[lo:hi]) / (hi - lo), page_share]
-        rows.append(row)
+        c = j + shift
+        rows.append(
+            [
+                *_place(found, page, i, j), *flow[k], *known.shape, *_overlap(page, known, j),
+                *_kinds(found.labels[i][0]), *context[c - 2], *context[c - 1],
+                *context[c + 1], *context[c + 2], *groups[k],
+                sum(page.kept[lo:hi]) / (hi - lo), page_share, *layout[k],
+                known.shape[_WE_SHARE] * float(j > page.run[1]),
+            ]
+        )  # fmt: skip
     return chosen, rows
 
 
@@ -939,16 +955,17 @@ def _page_facts(found: RulePass) -> _Page:
     topic: Counter[str] = Counter()
     title: frozenset[str] = frozenset()
     for i in index:
-        text, kind = found.lines[i].text, found.labels[i][0]
-        counts[text] = counts.get(text, 0) + 1
+        line, kind = found.lines[i], found.labels[i][0]
+        counts[line.text] = counts.get(line.text, 0) + 1
         if kind == "body":
-            topic.update(_LONG_WORD.findall(text[:_TEXT_SPAN].lower()))
+            topic.update(line.tokens[:_TEXT_TOKENS])
         elif kind == "headline" and not title:
-            title = frozenset(_WORD.findall(text.lower()))
+            title = frozenset(line.tokens)
     inside = [j for j, i in enumerate(index) if found.start <= i <= found.end]
     run = (inside[0], inside[-1]) if inside else (len(index), len(index))
-    twice = frozenset(word for word, count in topic.items() if count >= 2)
-    return _Page(index, kept, title, (frozenset(topic), twice), counts, run)
+    once = frozenset(word for word in topic if len(word) >= 4)
+    twice = frozenset(word for word in once if topic[word] >= 2)
+    return _Page(index, kept, title, (once, twice), counts, run)
 
 
 def _place(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
@@ -975,41 +992,32 @@ def _kinds(kind: str) -> list[float]:
     return _ONE_HOT.get(kind, _NO_KIND)
 
 
-class _Context:
-    """The cheap features a line lends its neighbours (`_CONTEXT_NAMES`), measured
-    only for the lines next to a candidate, once each."""
-
-    def __init__(self, found: RulePass, index: list[int]) -> None:
-        self.found = found
-        self.index = index
-        self.rows: dict[int, list[float]] = {}
-
-    def at(self, j: int) -> list[float]:
-        """Features of the j-th non-blank line; zeros beyond the page."""
-        if not 0 <= j < len(self.index):
-            return _NO_CONTEXT
-        row = self.rows.get(j)
-        if row is None:
-            row = self.rows[j] = self._measure(self.index[j])
-        return row
-
-    def _measure(self, i: int) -> list[float]:
-        line, kind = self.found.lines[i], self.found.labels[i][0]
-        return [
-            float(kind == "body"),
-            float(line.prose),
-            math.log1p(line.chars),
-            float(line.sentence_end),
-            float(line.title_like),
-            float(kind == "other"),
-        ]
+def _context_rows(found: RulePass, index: list[int], wanted: list[int]) -> list[list[float]]:
+    """The cheap features a line lends its neighbours (`_CONTEXT_NAMES`), for the span of
+    non-blank lines the candidates reach (neighbour j + off of candidate j at row
+    j + off + 2 - min(wanted)); rows beyond the page are zeros."""
+    first, last = min(wanted) - 2, max(wanted) + 2
+    rows = []
+    for j in range(first, last + 1):
+        if not 0 <= j < len(index):
+            rows.append(_NO_CONTEXT)
+            continue
+        line, kind = found.lines[index[j]], found.labels[index[j]][0]
+        rows.append(
+            [
+                float(kind == "body"), float(line.prose), math.log1p(line.chars),
+                float(line.sentence_end), float(line.title_like), float(kind == "other"),
+                float(line.vocab in _HEADER_KINDS),
+            ]
+        )  # fmt: skip
+    return rows
 
 
 class _Wording(NamedTuple):
     """What a line's own text says, whatever the page (`_wording`)."""
 
     shape: list[float]
-    """The `_TEXT_NAMES` features up to and including `glued`."""
+    """The `_TEXT_NAMES` features except the two overlaps."""
     words: frozenset[str]
     long_words: frozenset[str]
 
@@ -1019,15 +1027,16 @@ def _wording(line: Line) -> _Wording:
     comments) speaks to the reader; teasers glue a title to their text."""
     head = line.text[:_TEXT_SPAN]
     low = head.lower()
-    tokens = _WORD.findall(low)
+    tokens = line.tokens[:_TEXT_TOKENS]
     words = frozenset(tokens)
     n = max(1, len(tokens))
-    reader = mine = 0
+    reader = mine = ours = 0
     if not words.isdisjoint(_PERSON_WORDS):
-        persons = _PERSON.findall(low)
-        reader = sum(1 for p in persons if p)
-        mine = len(persons) - reader
+        reader = sum(t in _YOU_WORDS for t in tokens)
+        ours = sum(t in _WE_WORDS for t in tokens)
+        mine = sum(t in _MY_WORDS for t in tokens)
     promo = 0 if words.isdisjoint(_PROMO_FIRST) else len(_PROMO.findall(low))
+    upper = len(_UPPER.findall(head))
     shape = [
         math.log1p(line.chars),
         math.log1p(line.words),
@@ -1037,7 +1046,7 @@ def _wording(line: Line) -> _Wording:
         float(line.sentence_end),
         min(line.punct / max(1, line.words), 1.0),
         len(_DIGIT.findall(head)) / max(1, len(head)),
-        len(_UPPER.findall(head)) / max(1, sum(map(len, tokens))),
+        upper / max(1, sum(map(len, tokens))),
         float(head[:1].islower()),
         float(head.endswith(":")),
         float(bool(_SEPARATOR.search(head))),
@@ -1047,8 +1056,10 @@ def _wording(line: Line) -> _Wording:
         reader / n,
         mine / n,
         min(3.0, len(_GLUED.findall(head))),
+        ours / n,
+        min(1.0, upper / n),
     ]
-    return _Wording(shape, words, frozenset(_LONG_WORD.findall(low)))
+    return _Wording(shape, words, frozenset([t for t in words if len(t) >= 4]))
 
 
 def _overlap(page: _Page, wording: _Wording, j: int) -> list[float]:
@@ -1060,8 +1071,9 @@ def _overlap(page: _Page, wording: _Wording, j: int) -> list[float]:
     return [title, len(long_words & topic) / len(long_words) if long_words else 0.0]
 
 
-def _group_rows(found: RulePass, index: list[int]) -> list[list[float]]:
-    """Per line: size and prose share of its blank-delimited group, and the page's habit."""
+def _group_rows(found: RulePass, index: list[int], wanted: list[int]) -> list[list[float]]:
+    """Per wanted line: size and prose share of its blank-delimited group, and the page's
+    habit."""
     group_of: list[int] = []
     sizes: list[int] = []
     prose: list[int] = []
@@ -1076,14 +1088,59 @@ def _group_rows(found: RulePass, index: list[int]) -> list[list[float]]:
         previous = i
     single = sum(size == 1 for size in sizes) / len(index)
     rows = []
-    for g in group_of:
+    for g in (group_of[j] for j in wanted):
         alone = float(sizes[g] == 1)
         rows.append([math.log(sizes[g]), prose[g] / sizes[g], single, alone - single])
     return rows
 
 
-def _flow(found: RulePass, index: list[int]) -> list[list[float]]:
-    """Per line: share of the rule-kept text above it, and how many widget/legal/related
+def _shape_key(line: Line) -> tuple[int, bool, bool]:
+    """Coarse look of a line: list items, teasers and paragraphs each repeat one look."""
+    words = line.words
+    size = 0 if words <= 3 else 1 if words <= 8 else 2 if words <= 20 else 3 + line.prose
+    return size, line.sentence_end, line.text[:1].isdigit()
+
+
+def _shape_runs(found: RulePass, index: list[int], kept: list[float]) -> list[list[float]]:
+    """Per line: length of its run of same-looking lines, the run's rule-kept share, and
+    whether the run sits between kept lines (a list inside the article)."""
+    keys = [_shape_key(found.lines[i]) for i in index]
+    n = len(keys)
+    rows: list[list[float]] = [[]] * n
+    lo = 0
+    while lo < n:
+        hi = lo + 1
+        while hi < n and keys[hi] == keys[lo]:
+            hi += 1
+        size = hi - lo
+        inside = float(size >= 2 and lo > 0 and hi < n and kept[lo - 1] > 0 and kept[hi] > 0)
+        row = [math.log(size), sum(kept[lo:hi]) / size, inside]
+        rows[lo:hi] = [row] * size
+        lo = hi
+    return rows
+
+
+def _layout_rows(found: RulePass, page: _Page, wanted: list[int]) -> list[list[float]]:
+    """Per wanted line: shape run, place relative to the headline, and article-ending rows
+    seen so far."""
+    index = page.index
+    runs = _shape_runs(found, index, page.kept)
+    head = next((j for j, i in enumerate(index) if found.labels[i][0] == "headline"), -1)
+    first = next((j for j, k in enumerate(page.kept) if k), len(index))
+    seen, count = [], 0
+    for j, i in enumerate(index):
+        if j > first and found.labels[i][0] in _END_KINDS:
+            count += 1
+        seen.append(count)
+    rows = []
+    for j in wanted:
+        place = [float(j > head >= 0), math.log1p(abs(j - head)) if head >= 0 else 0.0]
+        rows.append([*runs[j], *place, math.log1p(seen[j])])
+    return rows
+
+
+def _flow(found: RulePass, index: list[int], wanted: list[int]) -> list[list[float]]:
+    """Per wanted line: share of the rule-kept text above it, and how many widget/legal/related
     lines separate it from the kept text above and below (an article ends at such a row)."""
     kept = [found.lines[i].chars if found.labels[i][0] == "body" else 0 for i in index]
     boiler = [found.lines[i].vocab in _BOUNDARY_KINDS for i in index]
@@ -1103,9 +1160,7 @@ def _flow(found: RulePass, index: list[int]) -> list[list[float]]:
         if kept[j]:
             seen, count = True, 0
         count += boiler[j]
-    return [
-        [a, math.log1p(b), math.log1p(c)] for a, b, c in zip(above, between, below, strict=True)
-    ]
+    return [[above[j], math.log1p(between[j]), math.log1p(below[j])] for j in wanted]
 
 
 @dataclass(frozen=True)
@@ -1208,8 +1263,10 @@ def stage2_rows(
         near = [probs[k] if 0 <= k < n else 0.0 for k in (j - 2, j - 1, j + 1, j + 2)]
         windows = [_mean(prefix, j - r, j + r + 1, n) for r in (3, 10)]
         gap = first - j if j < first else max(0, j - last)
-        place = [float(first <= j <= last), float(j < first), float(j > last), math.log1p(gap)]
-        out.append(row + [probs[j], *near, *windows, *place])
+        inside = float(first <= j <= last)
+        place = [inside, float(j < first), float(j > last), math.log1p(gap)]
+        p = probs[j]
+        out.append([*row, p, *near, *windows, *place])
     return out
 
 
