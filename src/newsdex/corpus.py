@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from newsdex.dedup import StoryIndex
 from newsdex.errors import (
     ArticleNotFoundError,
-    FilterError,
     IndexCorruptError,
     IndexNotFoundError,
     IndexVersionError,
@@ -37,11 +36,11 @@ from newsdex.lock import LOCK_FILE, WriteLock
 from newsdex.models import Article, Hit, SearchResult, Stats, TimelineBucket
 from newsdex.search import (
     COLLAPSE_FETCH,
-    COUNTS,
     MAX_LIMIT,
     DateLike,
     Names,
     build_request,
+    check_count,
     collapse_hits,
     similar_query,
     story_counts,
@@ -301,8 +300,7 @@ class Corpus:
         `collapse` shows one hit per story, with how many other matches it has.
         Raises QuerySyntaxError for a query it cannot parse, FilterError for a bad filter.
         """
-        if count not in COUNTS:
-            raise FilterError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
+        check_count(count)
         request = build_request(
             query,
             source=source,
@@ -358,8 +356,7 @@ class Corpus:
     ) -> list[TimelineBucket]:
         """Matches per day, week, month or year, empty periods included: attention over
         time, in articles or (`count="stories"`) in distinct stories."""
-        if count not in COUNTS:
-            raise FilterError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
+        check_count(count)
         request = build_request(
             query,
             source=source,

@@ -84,6 +84,12 @@ def _check_paging(limit: int, offset: int, sort: str) -> None:
         raise FilterError(f"offset must be 0 or more, not {offset}")
 
 
+def check_count(count: str) -> None:
+    """Facets and timelines count `articles` or distinct `stories`; nothing else."""
+    if count not in COUNTS:
+        raise FilterError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
+
+
 def _names(value: Names) -> tuple[str, ...]:
     if value is None:
         return ()
