@@ -133,7 +133,7 @@ def index(
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Index .txt and .html/.htm articles from files and folders ('-' reads stdin).
+    """Index text (.txt), HTML (.html, .htm, .html.gz) and WARC files and folders ('-' = stdin).
 
     Run it again to bring the index up to date: unchanged files are not read again."""
     try:
