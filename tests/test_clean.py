@@ -145,3 +145,30 @@ def test_lines_far_above_the_article_are_not_candidates() -> None:
     assert chosen
     assert min(chosen) >= found.start - _CANDIDATE_REACH
     assert all(found.lines[i].text.startswith("Section") for i in chosen if i < found.start)
+
+
+def _region_keep(probs_at: dict[int, float], size: int, words: int = 30) -> list[bool]:
+    """`choose_region` on a page of `size` lines of `words` words, probabilities by line."""
+    from newsdex.clean.text import choose_region, describe_all
+
+    lines = describe_all([" ".join(["word"] * words)] * size)
+    index = sorted(probs_at)
+    return choose_region(lines, index, [probs_at[i] for i in index], 0.5)
+
+
+def test_weak_far_region_is_dropped() -> None:
+    article = {i: 0.9 for i in range(40, 60)}
+    keep = _region_keep({0: 0.8, 1: 0.8, **article}, 80)
+    assert keep[:2] == [False, False]
+    assert all(keep[2:])
+
+
+def test_near_or_strong_regions_are_kept() -> None:
+    near = {i: 0.9 for i in range(10, 30)} | {35: 0.7}
+    assert all(_region_keep(near, 80))
+    strong = {i: 0.9 for i in range(10, 30)} | {i: 0.9 for i in range(60, 70)}
+    assert all(_region_keep(strong, 80))
+
+
+def test_unbelieved_lines_stay_dropped() -> None:
+    assert _region_keep({3: 0.2, 4: 0.9}, 10) == [False, True]
