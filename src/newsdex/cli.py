@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import json
@@ -243,27 +244,12 @@ def _filters(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 HIT_FIELDS = (
-    "via",
-    "cluster",
-    "also_at",
-    "more",
-    "more_sources",
-    "id",
-    "headline",
-    "date",
-    "source",
-    "authors",
-    "url",
-    "language",
-    "body",
-    "path",
-    "section",
-    "credit",
-    "summary",
-    "crawled",
+    *(f.name for f in dataclasses.fields(Article)),
     "score",
     "snippet",
     "snippet_text",
+    "more",
+    "more_sources",
 )
 CSV_FIELDS = "id,date,source,headline,authors,url,score,snippet_text"
 
