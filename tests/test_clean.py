@@ -172,3 +172,49 @@ def test_near_or_strong_regions_are_kept() -> None:
 
 def test_unbelieved_lines_stay_dropped() -> None:
     assert _region_keep({3: 0.2, 4: 0.9}, 10) == [False, True]
+
+
+def _story(paragraphs: int, topic: str = "budget") -> list[str]:
+    """Distinct article paragraphs about one topic."""
+    return [
+        f"The council debated the {topic} for the {n + 1}th time on Tuesday, and members said "
+        f"the plan would change how the city pays for schools, roads and parks next year."
+        for n in range(paragraphs)
+    ]
+
+
+def test_list_announced_by_a_colon_is_kept() -> None:
+    items = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach", "June 10 -- Arena, Tampa"]
+    story = _story(4)
+    lines = ["Home", "News", "", "Council Tour Announced", "", *story[:3]]
+    lines += ["The tour dates are as follows:", *items, "", story[3], "", "Facebook", "Twitter"]
+    decisions = clean_lines("\n".join(lines))
+    assert all(_kind_of(decisions, item) == "body" for item in items)
+    assert _kind_of(decisions, "Facebook") == "share"
+
+
+def test_table_next_to_the_article_is_kept() -> None:
+    rows = ["Pos.\tDriver\tPoints", "1\tKyle Busch\t5040", "2\tMartin Truex Jr.\t5035"]
+    lines = ["Home", "Standings", "", *_story(3), "", "Final standings after 36 races:", ""]
+    lines += [*rows, "", "Subscribe to our newsletter", "Copyright 2019 Example Media"]
+    decisions = clean_lines("\n".join(lines))
+    assert all(_kind_of(decisions, " ".join(row.split("\t"))) == "body" for row in rows)
+    assert _kind_of(decisions, "Final standings after 36 races:") == "body"
+    assert _kind_of(decisions, "Copyright 2019 Example Media") == "footer"
+
+
+def test_tab_separated_menu_far_from_the_article_stays_out() -> None:
+    menu = ["News\tSport\tWeather", "Video\tAudio\tShop"]
+    lines = [*menu, "", "Headline Of The Day", "", *_story(4), "", "Facebook", "Twitter"]
+    decisions = clean_lines("\n".join(lines))
+    menu_lines = {"News Sport Weather", "Video Audio Shop"}
+    assert not any(d.keep for d in decisions if d.text in menu_lines)
+
+
+def test_author_bio_after_the_article_is_dropped() -> None:
+    bio = "Jane Doe is a reporter covering city hall, and has written about budgets since 2010."
+    lines = ["Home", "", "Council Approves Budget", "", *_story(4), "", "About Jane Doe", bio]
+    decisions = clean_lines("\n".join(lines))
+    assert _kind_of(decisions, "About Jane Doe") == "footer"
+    assert _kind_of(decisions, bio) == "footer"
+    assert _kind_of(decisions, _story(4)[3]) == "body"
