@@ -1362,7 +1362,8 @@ def keep_introduced_lists(found: RulePass) -> None:
     """Keep the list a kept line announces with a colon ("Tour dates:", "Here are the
     highlights:"): its items are short, unpunctuated and look like a menu line by line,
     but an article's own list belongs to it (5-fold F1 on AEB +0.0043: tour dates,
-    product lists, "the five are:", "Features:" after the last paragraph).
+    product lists, "the five are:", "Features:" after the last paragraph; +0.0011 more
+    from a subheading such as "Tour Dates" over a block of items, `_titled_list`).
 
     The list is the block of lines right under the colon line (one blank line may sit
     between), and further small blocks of list items (item + link pairs, up to
@@ -1371,7 +1372,8 @@ def keep_introduced_lists(found: RulePass) -> None:
     """
     lines, labels = found.lines, found.labels
     for i, line in enumerate(lines):
-        if not line.text.endswith(":") or not _announces(found, i):
+        colon = line.text.endswith(":")
+        if not (colon or line.title_like) or not _announces(found, i):
             continue
         blocks = _blocks_after(lines, i + 1)
         if not blocks:
@@ -1379,6 +1381,8 @@ def keep_introduced_lists(found: RulePass) -> None:
         first = blocks[0]
         items = _list_items(lines, labels, first)
         if len(items) < 2 and len(blocks) < 2:
+            continue
+        if not colon and not _titled_list(lines, items, first):
             continue
         if len(items) == len(first):
             for block in blocks[1:]:
@@ -1398,6 +1402,14 @@ def keep_introduced_lists(found: RulePass) -> None:
                 labels[j] = ("body", f"list item announced by line {i + 1}")
 
 
+def _titled_list(lines: list[Line], items: list[int], block: list[int]) -> bool:
+    """Under a subheading without a colon, only a whole block of several items that are
+    more than a few words each counts as a list (tour dates; not a menu of names)."""
+    return len(items) == len(block) >= _TITLED_ITEMS and all(
+        lines[j].words >= _TITLED_ITEM_WORDS for j in items
+    )
+
+
 def _announces(found: RulePass, i: int) -> bool:
     """Line i (ending with a colon) introduces the article's own list: it is article text,
     or a short lead-in ("Features:") straight after article text."""
@@ -1410,6 +1422,9 @@ def _announces(found: RulePass, i: int) -> bool:
     return above is not None and found.labels[above][0] == "body"
 
 
+_TITLED_ITEMS = 5
+_TITLED_ITEM_WORDS = 4
+"""A list under a subheading with no colon: at least this many items of this many words."""
 _LIST_BLANKS = 3
 """Empty lines that may separate two blocks of one list (an image between items)."""
 _TABLE_CELLS = 3
