@@ -218,3 +218,14 @@ def test_author_bio_after_the_article_is_dropped() -> None:
     assert _kind_of(decisions, "About Jane Doe") == "footer"
     assert _kind_of(decisions, bio) == "footer"
     assert _kind_of(decisions, _story(4)[3]) == "body"
+
+
+def test_signature_of_an_embedded_post_stays_with_it() -> None:
+    story = _story(4)
+    post = "Great result for the city tonight, thanks to everyone who voted for the plan."
+    signature = "\u2014 Jane Doe (@janedoe) November 18, 2019"
+    lines = ["Home", "", "Council Approves Budget", "", *story[:2], "", post, signature, ""]
+    lines += [*story[2:], "", "Facebook", "Twitter"]
+    decisions = clean_lines("\n".join(lines))
+    assert _kind_of(decisions, signature) == "body"
+    assert _kind_of(decisions, post) == "body"

@@ -362,6 +362,11 @@ def _is_relative_age(text: str, seen: _Seen, words: int) -> bool:
     return words <= 6 and bool(_RELATIVE_AGE.match(seen.low))
 
 
+_POST_CREDIT = re.compile(r"^[\u2014\u2013-]\s*\S.{0,80}\(@\w+\)\s")
+"""The signature under an embedded social-media post: "\u2014 Jane Doe (@jane) November 18,
+2019". Its date is the post's, not the article's."""
+
+
 def _is_dateline(text: str, seen: _Seen, words: int) -> bool:
     """A date/time line: short, mentions a date or time, and is not a sentence.
 
@@ -1320,6 +1325,7 @@ class LineCleaner:
         if self.model is not None:
             apply_model(self.model, found)
         keep_introduced_lists(found)
+        keep_post_signatures(found)
         keep_tables(found, text)
         drop_author_bios(found)
         return decisions_of(found)
@@ -1427,6 +1433,22 @@ _TITLED_ITEM_WORDS = 4
 """A list under a subheading with no colon: at least this many items of this many words."""
 _LIST_BLANKS = 3
 """Empty lines that may separate two blocks of one list (an image between items)."""
+
+
+def keep_post_signatures(found: RulePass) -> None:
+    """Keep the signature line under a social-media post the article quotes ("\u2014 Jane
+    Doe (@jane) November 18, 2019"): the rules call it a date line, but the post above it
+    is article text and so is its signature (the date stays the post's, not a
+    publication date, since it no longer counts as a date line)."""
+    lines, labels = found.lines, found.labels
+    for i, line in enumerate(lines):
+        if labels[i][0] == "body" or not _POST_CREDIT.match(line.text):
+            continue
+        above = _nearest_text(lines, i - 1, -1)
+        if above is not None and labels[above][0] == "body":
+            labels[i] = ("body", "signature of an embedded post")
+
+
 _TABLE_CELLS = 3
 
 
