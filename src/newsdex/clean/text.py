@@ -1044,9 +1044,9 @@ def _wording(line: Line) -> _Wording:
     n = max(1, len(tokens))
     reader = mine = ours = 0
     if not words.isdisjoint(_PERSON_WORDS):
-        reader = sum(t in _YOU_WORDS for t in tokens)
-        ours = sum(t in _WE_WORDS for t in tokens)
-        mine = sum(t in _MY_WORDS for t in tokens)
+        reader = sum(map(_YOU_WORDS.__contains__, tokens))
+        ours = sum(map(_WE_WORDS.__contains__, tokens))
+        mine = sum(map(_MY_WORDS.__contains__, tokens))
     promo = 0 if words.isdisjoint(_PROMO_FIRST) else len(_PROMO.findall(low))
     upper = len(_UPPER.findall(head))
     shape = [
@@ -1058,7 +1058,7 @@ def _wording(line: Line) -> _Wording:
         float(line.sentence_end),
         min(line.punct / max(1, line.words), 1.0),
         len(_DIGIT.findall(head)) / max(1, len(head)),
-        upper / max(1, sum(map(len, tokens))),
+        upper / max(1, len("".join(tokens))),
         float(head[:1].islower()),
         float(head.endswith(":")),
         float(bool(_SEPARATOR.search(head))),
@@ -1377,10 +1377,19 @@ def keep_introduced_lists(found: RulePass) -> None:
     wording, at running text, or where the items change shape.
     """
     lines, labels = found.lines, found.labels
+    after_body = False
     for i, line in enumerate(lines):
-        colon = line.text.endswith(":")
-        if not (colon or line.title_like) or not _announces(found, i):
+        if line.vocab == "blank":
             continue
+        follows_body, after_body = after_body, labels[i][0] == "body"
+        colon = line.text.endswith(":")
+        if not colon and (line.words > _TITLED_MAX_WORDS or not line.title_like):
+            continue
+        if not _announces(line, labels[i][0], follows_body):
+            continue
+        after = _nearest_text(lines, i + 1, 1)
+        if after is None or not _list_items(lines, labels, [after]):
+            continue  # the common case, settled before gathering blocks
         blocks = _blocks_after(lines, i + 1)
         if not blocks:
             continue
@@ -1416,21 +1425,19 @@ def _titled_list(lines: list[Line], items: list[int], block: list[int]) -> bool:
     )
 
 
-def _announces(found: RulePass, i: int) -> bool:
-    """Line i (ending with a colon) introduces the article's own list: it is article text,
-    or a short lead-in ("Features:") straight after article text."""
-    kind = found.labels[i][0]
+def _announces(line: Line, kind: str, follows_body: bool) -> bool:
+    """A line ending with a colon (or a subheading) introduces the article's own list: it
+    is article text, or a short lead-in ("Features:") straight after article text."""
     if kind == "body":
-        return found.lines[i].words >= 3
-    if kind in _LIST_LOCKED or found.lines[i].words > _LIST_ITEM_WORDS:
-        return False
-    above = _nearest_text(found.lines, i - 1, -1)
-    return above is not None and found.labels[above][0] == "body"
+        return line.words >= 3
+    return follows_body and kind not in _LIST_LOCKED and line.words <= _LIST_ITEM_WORDS
 
 
 _TITLED_ITEMS = 5
 _TITLED_ITEM_WORDS = 4
 """A list under a subheading with no colon: at least this many items of this many words."""
+_TITLED_MAX_WORDS = 12
+"""Longer lines are not subheadings that could announce a list."""
 _LIST_BLANKS = 3
 """Empty lines that may separate two blocks of one list (an image between items)."""
 

