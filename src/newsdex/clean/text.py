@@ -109,6 +109,8 @@ _CAPTION = re.compile(
 _CAPTION_MARK = re.compile(r"\b(?:getty images|shutterstock|ap photo|afp via)")
 _TOGGLE_ENDS = (" less", "... more", "\u2026 more")
 """Caption expand/collapse toggles copied along with the caption text."""
+_CREDIT_TAIL = re.compile(r"\bcredit:\s*[^\s.:][^.:]{0,50}$")
+"""A caption's closing credit: "... equivalent. Credit: ESA"."""
 _CAPTION_TAIL = re.compile(
     r"\((?:(?i:photo|image|file|pic|representational|credit|courtesy)[^)]{0,60}"
     r"|[A-Z][A-Za-z_./&-]*(?: [A-Z][A-Za-z_./&-]*){0,4})\)\s*$"
@@ -177,7 +179,7 @@ _VOCAB_WORDS = (
     | _DATE_LABELS
     | _PROMO_FIRST
     | _FOOTER_WORDS
-    | {"getty", "shutterstock", "ap", "afp"}
+    | {"getty", "shutterstock", "ap", "afp", "credit"}
 )
 """Words (or a digit, or \u00a9) that every vocabulary rule not anchored at the line
 start needs: share rows, dates, promos, legal lines, photo agencies."""
@@ -387,6 +389,8 @@ def _is_caption(text: str, seen: _Seen, words: int) -> bool:
         return False
     low = seen.low
     if _CAPTION.match(low) or low.endswith(_TOGGLE_ENDS) or _CAPTION_MARK.search(low):
+        return True
+    if "credit" in seen.words and _CREDIT_TAIL.search(low):
         return True
     return (
         words <= 40
