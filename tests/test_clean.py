@@ -229,3 +229,20 @@ def test_signature_of_an_embedded_post_stays_with_it() -> None:
     decisions = clean_lines("\n".join(lines))
     assert _kind_of(decisions, signature) == "body"
     assert _kind_of(decisions, post) == "body"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Leia também", "related"),
+        ("Lesen Sie auch:", "related"),
+        ("Leggi anche", "related"),
+        ("Lascia un commento", "comments"),
+        ("Kommentare", "comments"),
+        ("Comentários", "comments"),
+    ],
+)
+def test_related_and_comments_labels_in_other_languages(line: str, kind: str) -> None:
+    from newsdex.clean.text import vocab_kind
+
+    assert vocab_kind(line, len(line.split()))[0] == kind

@@ -77,7 +77,16 @@ _RELATED = re.compile(
     r"|you (?:may|might) (?:also )?like|more stories|top stories|most (?:popular|read|viewed"
     r"|shared)|trending(?: now)?|read next|up next|what to read next|latest(?: news)?"
     r"|popular|recent(?: posts)?|watch|listen|more news|further reading|editor'?s picks"
-    r"|don'?t miss|in case you missed it|more in|explore more)\b",
+    r"|don'?t miss|in case you missed it|more in|explore more"
+    # the same labels in the other languages newsdex meets most
+    r"|leia tamb\u00e9m|veja tamb\u00e9m|voc\u00ea (?:pode|tamb\u00e9m pode) gostar"
+    r"|lee tambi\u00e9n|te puede interesar|m\u00e1s noticias|(?:\u00e0 )?lire aussi"
+    r"|voir aussi|sur le m\u00eame sujet|lesen sie auch|mehr zum thema|auch interessant"
+    r"|leggi anche|potrebbe interessarti|baca juga"
+    r"|\u0447\u0438\u0442\u0430\u0439\u0442\u0435 \u0442\u0430\u043a\u0436\u0435"  # ru: read also
+    r"|\u0441\u043c\u043e\u0442\u0440\u0438\u0442\u0435 \u0442\u0430\u043a\u0436\u0435"  # see also
+    # related articles in Japanese, Korean, Chinese
+    r"|\u95a2\u9023\u8a18\u4e8b|\uad00\ub828\uae30\uc0ac|\u76f8\u5173\u65b0\u95fb)(?!\w)",
 )
 _LINK_TAIL = re.compile(
     r"\s*(?:[-|\u2013\u2014:]\s*)?(?:read more|continue reading|read the full story"
@@ -97,7 +106,11 @@ _COMMENTS = re.compile(
     r"|comments?\s*[/(:\-|]?\s*\d+\)?|join the "
     r"(?:conversation|discussion)|leave a (?:comment|reply)|show comments|view comments"
     r"|add (?:a|your) comment|post a comment|conversation|discussion|what do you think\??"
-    r"|share your thoughts|\d+ responses?|responses?)\s*[\])]?[\s:]*$",
+    r"|share your thoughts|\d+ responses?|responses?"
+    r"|lascia un commento|commenti|deja (?:un|tu) comentario|comentarios|deixe (?:um|seu)"
+    r" coment\u00e1rio|coment\u00e1rios|laisser un commentaire|commentaires"
+    r"|kommentare?|kommentar schreiben"
+    r"|\u043a\u043e\u043c\u043c\u0435\u043d\u0442\u0430\u0440\u0438\u0438)\s*[\])]?[\s:]*$",
 )
 _CAPTION = re.compile(
     r"(?:photo|image|picture|pic|photograph|credit|source|illustration|file photo"
