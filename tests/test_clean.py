@@ -246,3 +246,21 @@ def test_related_and_comments_labels_in_other_languages(line: str, kind: str) ->
     from newsdex.clean.text import vocab_kind
 
     assert vocab_kind(line, len(line.split()))[0] == kind
+
+
+def test_teasers_with_the_headline_run_into_the_text_are_related_links() -> None:
+    from newsdex.clean.text import describe
+
+    teaser = (
+        "Customers Leave Without Paying $690 Bill At Troy SteakhouseA party of six left "
+        "Ruth's Chris Steakhouse in Troy without paying."
+    )
+    assert describe(1, teaser).vocab == "related"
+    for prose in (
+        "Singer-guitarists Tom Johnston and Patrick Simmons, singer-keyboardist McDonald, "
+        "and the rest of the band played on.",
+        "HONOLULU, Hawaii (HawaiiNewsNow) - NASA scientists using a telescope atop Mauna "
+        "Kea have confirmed the find.",
+        "Apple plans to release a new 13-inch MacBook Pro with a scissor switch keyboard.",
+    ):
+        assert describe(1, prose).vocab == ""

@@ -291,9 +291,40 @@ def describe(number: int, text: str) -> Line:
     if len(text) > _CAP:
         words += (len(text) - _CAP) // 6
     kind, reason = vocab_kind(head, words, low, tokens)
+    if not kind and words >= _TEASER_WORDS and _is_teaser(head):
+        kind, reason = "related", "teaser: a headline run into its text"
     punct = len(_PUNCT.findall(head))
     end = bool(_SENTENCE_END.search(text[-20:]))
     return Line(number, text, words, len(text), punct, end, kind, reason, tokens)
+
+
+_GLUE = re.compile(r"(?<=[a-z0-9?!'\u2019\"\u201d])[A-Z](?=[a-z]|(?<=[AI]) )")
+"""A capital glued to the word before it: where a teaser's title runs into its text
+("Won't StandWarren Mayor Jim Fouts says...", "Troy SteakhouseA party of six left")."""
+_TEASER_WORDS = 8
+_TITLE_SMALL_WORDS = frozenset(
+    ("a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from",
+     "as", "is", "vs", "de", "da", "do", "la", "le", "el", "di", "der", "die", "und")
+)  # fmt: skip
+
+
+def _is_teaser(text: str) -> bool:
+    """A headline in title case glued to the first sentence of its story: link lists of
+    other stories copy that way. Names written in camel case (McDonald, MacBook, iPad)
+    are not glues: the part before the capital must be a word of four letters or more."""
+    for match in _GLUE.finditer(text, 0, 200):
+        k = match.start()
+        before = text[:k]
+        head = before.split()
+        if len(head) < 3 or len(head[-1]) < 4 or before.count("(") > before.count(")"):
+            continue
+        if len(text[k:].split(None, 5)) < 5:
+            continue
+        words = [w for w in head if w.lower() not in _TITLE_SMALL_WORDS]
+        capital = sum(not w[:1].isalpha() or w[:1].isupper() for w in words)
+        if words and capital >= 0.85 * len(words):
+            return True
+    return False
 
 
 def vocab_kind(
