@@ -452,7 +452,8 @@ def _is_related(text: str, seen: _Seen, words: int) -> bool:
     after = seen.low[match.end() :].lstrip()
     if after[:1] in {":", "|", "-", "\u2013", "\u2014", ">", "\u00bb"}:
         return words <= 40
-    return words <= 8 and not _SENTENCE_END.search(text)
+    label = text.removesuffix("...").removesuffix("\u2026")  # "You may also like..."
+    return words <= 8 and not _SENTENCE_END.search(label)
 
 
 def _is_promo(text: str, seen: _Seen, words: int) -> bool:
