@@ -109,7 +109,10 @@ _COMMENTS = re.compile(
     r"|share your thoughts|\d+ responses?|responses?"
     r"|lascia un commento|commenti|deja (?:un|tu) comentario|comentarios|deixe (?:um|seu)"
     r" coment\u00e1rio|coment\u00e1rios|laisser un commentaire|commentaires"
-    r"|kommentare?|kommentar schreiben"
+    r"|kommentare?|kommentar schreiben|schreibe einen kommentar|deixe uma resposta"
+    r"|deja una respuesta|laisser une r\u00e9ponse|lascia una risposta"
+    r"|(?:\u0434\u043e\u0431\u0430\u0432\u0438\u0442\u044c|\u043e\u0441\u0442\u0430\u0432\u044c\u0442\u0435|\u043e\u0441\u0442\u0430\u0432\u0438\u0442\u044c)"
+    r" \u043a\u043e\u043c\u043c\u0435\u043d\u0442\u0430\u0440\u0438\u0439"
     r"|\u043a\u043e\u043c\u043c\u0435\u043d\u0442\u0430\u0440\u0438\u0438)\s*[\])]?[\s:]*$",
 )
 _CAPTION = re.compile(
