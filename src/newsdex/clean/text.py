@@ -77,7 +77,7 @@ _RELATED = re.compile(
     r"|you (?:may|might) (?:also )?like|more stories|top stories|most (?:popular|read|viewed"
     r"|shared)|trending(?: now)?|read next|up next|what to read next|latest(?: news)?"
     r"|popular|recent(?: posts)?|watch|listen|more news|further reading|editor'?s picks"
-    r"|don'?t miss|in case you missed it|more in|explore more"
+    r"|don'?t miss|in case you missed it|more in|explore (?:more|further)"
     # the same labels in the other languages newsdex meets most
     r"|leia tamb\u00e9m|veja tamb\u00e9m|voc\u00ea (?:pode|tamb\u00e9m pode) gostar"
     r"|lee tambi\u00e9n|te puede interesar|m\u00e1s noticias|(?:\u00e0 )?lire aussi"
