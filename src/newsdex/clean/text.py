@@ -315,6 +315,9 @@ def _is_teaser(text: str) -> bool:
     """A headline in title case glued to the first sentence of its story: link lists of
     other stories copy that way. Names written in camel case (McDonald, MacBook, iPad)
     are not glues: the part before the capital must be a word of four letters or more."""
+    first = text.split(None, 4)[:4]
+    if sum(word[:1].isupper() or word[:1].isdigit() for word in first) < 3:
+        return False  # not title case: most lines leave here, before the regex
     for match in _GLUE.finditer(text, 0, 200):
         k = match.start()
         before = text[:k]

