@@ -1502,10 +1502,13 @@ def keep_introduced_lists(found: RulePass) -> None:
 
 
 def _titled_list(lines: list[Line], items: list[int], block: list[int]) -> bool:
-    """Under a subheading without a colon, only a whole block of several items that are
-    more than a few words each counts as a list (tour dates; not a menu of names)."""
-    return len(items) == len(block) >= _TITLED_ITEMS and all(
-        lines[j].words >= _TITLED_ITEM_WORDS for j in items
+    """Under a subheading without a colon, only several items of more than a few words
+    each, making most of their block, count as a list (tour dates, qualified teams; not a
+    menu of names, nor the author's name that may follow without a blank line)."""
+    return (
+        len(items) >= _TITLED_ITEMS
+        and len(items) >= 0.75 * len(block)
+        and all(lines[j].words >= _TITLED_ITEM_WORDS for j in items)
     )
 
 
