@@ -44,7 +44,8 @@ otherwise equals the number of word tokens."""
 
 _SHARE = re.compile(
     r"^(?:share(?: (?:this|the)(?: article| story| page| post)?)?(?: (?:on|via|with))?"
-    r"|share on \w+|share this article on|tweet|e-?mail|print|facebook|twitter|linkedin|x"
+    r"|share (?:this (?:article |story |page |post )?)?on \w+"
+    r"|tweet|e-?mail|print|facebook|twitter|linkedin|x"
     r"|whatsapp|pinterest|reddit|telegram|flipboard|messenger|copy link|link copied"
     r"|story saved|save(?: for later| article| story)?|saved|bookmark|like|like this:?"
     r"|like loading\.*|\d+ shares?|shares?|comment|gift (?:this )?article|text|listen"
