@@ -60,6 +60,11 @@ _PROMO_FIRST = frozenset(
         "register", "create", "already", "skip", "cookie", "accept", "i", "premium",
         "paywall", "fastest", "breaking", "notification", "notifications", "become",
         "support", "donate", "here", "live",
+        # the same prompts in other languages
+        "clique", "cliquez", "haga", "clicca", "klicken", "assine", "inscreva",
+        "suscr\u00edbete", "abonnez", "abonnieren", "iscriviti", "publicidade", "publicidad",
+        "publicit\u00e9", "anzeige", "pubblicit\u00e0",
+        "\u0440\u0435\u043a\u043b\u0430\u043c\u0430",
     )
 )  # fmt: skip
 """First words of every `_PROMO` and `_HERE_LINK` phrase: a line with none of them
@@ -71,7 +76,10 @@ _PROMO = re.compile(
     r"|register (?:now|for)|create (?:an|your|a free) account|already a member"
     r"|skip to (?:main )?content|skip to|cookie|accept all|i accept|premium|paywall"
     r"|get latest|fastest source|breaking news alerts?|notifications?|become a member"
-    r"|support (?:our|us)|donate)\b",
+    r"|support (?:our|us)|donate"
+    r"|clique (?:aqui|na|no|e)|cliquez ici|haga clic|clicca qui|klicken sie hier|assine"
+    r"|inscreva-se|suscr\u00edbete|abonnez-vous|abonnieren|iscriviti|publicidade|publicidad"
+    r"|publicit\u00e9|anzeige|pubblicit\u00e0|\u0440\u0435\u043a\u043b\u0430\u043c\u0430)\b",
 )
 _RELATED = re.compile(
     r"^(?:also read|read also|read more|more from|more on|related(?: stories| articles"
