@@ -21,9 +21,9 @@ from newsdex.evaluate import score_pages
 from newsdex.extract.text import extract_text
 
 AEB = Path(__file__).resolve().parent / "data" / "aeb-text"
-SHIPPED_MODEL_MIN_F1 = 0.975
-RULES_ONLY_MIN_F1 = 0.955
-"""Floors a little under the scores when they were set (model 0.985, rules 0.965)."""
+SHIPPED_MODEL_MIN_F1 = 0.982
+RULES_ONLY_MIN_F1 = 0.967
+"""Floors a little under the scores when they were last raised (model 0.990, rules 0.975)."""
 
 
 def _pages() -> list[tuple[str, str]]:
