@@ -1,10 +1,10 @@
-"""The data newsdex passes between stages: plain frozen dataclasses."""
+"""The data newsdex passes between stages: plain frozen dataclasses (and one named tuple)."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 DocKind = Literal["text", "html"]
 SortOrder = Literal["relevance", "date", "-date"]
@@ -25,14 +25,14 @@ class RawDocument:
     """When the page was fetched (a WARC record's date): never a publication date."""
 
 
-@dataclass(frozen=True)
-class LineDecision:
+class LineDecision(NamedTuple):
     """What the text cleaner decided for one input line, and why.
 
     `kind` is `body` for kept article text; otherwise the kind of thing removed:
     `headline`, `byline`, `dateline`, `summary`, `credit` (kept as fields, not body),
     `navigation`, `promo`, `share`, `related`, `caption`, `footer`, `comments`,
-    `blank`, `other`.
+    `blank`, `other`. A named tuple, not a dataclass: the cleaner makes one per input
+    line, and a frozen dataclass took 5% of the time of cleaning a copied page.
     """
 
     number: int
