@@ -562,7 +562,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--stories",
         action="store_true",
         help="index with story clustering on (off by default: this measures the engine; "
-        "bench/dedup_quality.py measures clustering's cost)",
+        "bench/stories_cost.py --engine-only measures clustering's cost)",
     )
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--tmp", type=Path, default=None, help="where to build indexes")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -65,18 +66,34 @@ def test_exact_duplicate_is_not_stored_twice(seeds: list[Article]) -> None:
 # -- near-duplicates ----------------------------------------------------------------
 
 
-def test_signature_matches_datasketch(seeds: list[Article]) -> None:
+def test_signature_is_the_datasketch_minhash_of_the_shingles(seeds: list[Article]) -> None:
     shingles = dedup.shingle_hashes(dedup.word_hashes(seeds[0].body))
     reference = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, hashfunc=int)
     reference.update_batch(shingles.tolist())
     assert np.array_equal(reference.hashvalues, dedup.signature(seeds[0]).hashvalues)
 
 
+def test_batch_features_equal_one_at_a_time(seeds: list[Article], others: list[Article]):
+    articles = [*seeds, *others, Article(id="e", headline="h", body="")]
+    batch = dedup.many_features(articles)
+    assert batch == [dedup.features(a) for a in articles]
+    assert [item.key for item in batch] == [dedup.body_key(a.body) for a in articles]
+
+
+def test_signature_estimates_jaccard(seeds: list[Article], others: list[Article]) -> None:
+    first = dedup.signature(seeds[0])
+    assert dedup.similarity(first, dedup.signature(seeds[0])) == 1.0
+    assert all(dedup.similarity(first, dedup.signature(o)) < 0.1 for o in others)
+    short = Article(id="s", headline="h", body="Two words")  # fewer words than a shingle
+    assert dedup.similarity(dedup.signature(short), dedup.signature(short)) == 1.0
+    assert dedup.similarity(dedup.signature(short), first) == 0.0
+
+
 def test_signature_bytes_round_trip(seeds: list[Article]) -> None:
     signature = dedup.signature(seeds[1])
     data = dedup.signature_bytes(signature)
     assert len(data) == dedup.NUM_PERM * 4
-    assert dedup.signature_from_bytes(data).jaccard(signature) == 1.0
+    assert dedup.similarity(dedup.signature_from_bytes(data), signature) == 1.0
 
 
 def test_near_duplicate_of_a_real_body_is_found(seeds: list[Article], others: list[Article]):
@@ -165,6 +182,37 @@ def test_remove_and_re_add_give_the_same_clusters(seeds: list[Article], others: 
     assert partition(index) == before
 
 
+def wire_copies(article: Article, count: int) -> list[Article]:
+    """Copies of one story, each with its own closing line: near-duplicates of each other."""
+    return [
+        dataclasses.replace(article, id=f"copy-{n:03d}", body=f"{article.body}\n\nCopy {n}.")
+        for n in range(count)
+    ]
+
+
+def test_work_per_copy_is_bounded(seeds: list[Article]) -> None:
+    index = dedup.StoryIndex()
+    copies = wire_copies(seeds[0], 40)
+    found = [index.add(copy) for copy in copies]
+    assert {f.cluster for f in found} == {"copy-000"}
+    assert max(len(f.near_duplicates) for f in found) <= dedup.NEAR_CANDIDATES
+    in_lsh = [c.id for c in copies if c.id in index._lsh]  # a test may look inside
+    assert len(in_lsh) <= dedup.NEAR_CANDIDATES + 2
+
+
+def test_removing_the_copies_in_the_lsh_keeps_the_story_findable(seeds: list[Article]) -> None:
+    index = dedup.StoryIndex()
+    copies = wire_copies(seeds[0], 20)
+    for copy in copies:
+        index.add(copy)
+    for copy in copies[:12]:
+        index.remove(copy.id)
+    late = dataclasses.replace(seeds[0], id="late", body=seeds[0].body + "\n\nLate copy.")
+    found = index.add(late)
+    assert found.near_duplicates and found.cluster == index.cluster_of(copies[-1].id)
+    assert len(index.members(found.cluster)) == 9
+
+
 def test_adding_the_same_article_twice_changes_nothing(seeds: list[Article]) -> None:
     index = dedup.StoryIndex()
     index.add(seeds[0])
@@ -208,6 +256,16 @@ def test_sqlite_save_load_and_incremental_save(
     assert again.to_state() == loaded.to_state()
     assert again.members(seeds[0].id) == (seeds[0].id, seeds[1].id)
     assert dedup.StoryIndex.load(tmp_path / "missing.sqlite").to_state()["articles"] == []
+
+
+def test_an_older_state_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "stories.sqlite"
+    with sqlite3.connect(path) as db:  # version 1: one JSON row per article
+        db.execute("CREATE TABLE story_meta (name TEXT PRIMARY KEY, value TEXT)")
+        db.execute("INSERT INTO story_meta VALUES ('state', '{\"version\": 1, \"next_seq\": 0}')")
+    db.close()
+    with pytest.raises(ValueError, match="version 1"):
+        dedup.StoryIndex.load(path)
 
 
 # -- agencies -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,15 @@ def test_index_without_stories(tmp_path: Path, docs: Path) -> None:
         hits = corpus.search("lavrov").hits
         assert [h.article.cluster for h in hits] == [None, None]
         assert all(h.article.via == ("Reuters",) for h in hits)  # credits do not need stories
+
+
+def test_stories_of_an_older_version_ask_for_a_new_index(index: Path, docs: Path) -> None:
+    old = json.dumps({"version": 1, "next_seq": 0})  # one JSON row per article, datasketch
+    with sqlite3.connect(index / "stories.sqlite") as db:
+        db.execute("UPDATE story_meta SET value = ? WHERE name = 'state'", (old,))
+    db.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["index", str(docs), "--index", str(index), "--force"])
+    assert result.exit_code == 1
+    assert "unknown story index state version 1" in result.output
+    assert "index the files again into a new folder" in result.output

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from newsdex.dedup import StoryIndex
+from newsdex.dedup import StoryIndex, many_features
 from newsdex.errors import (
     ArticleNotFoundError,
     IndexCorruptError,
@@ -201,16 +201,18 @@ class Corpus:
         batch = [articles] if isinstance(articles, Article) else list(articles)
         self.lock()
         stories = self._story_index()
-        for article in batch:
-            if stories is not None:
-                assignment = stories.add(article)
-                if assignment.duplicate_of:  # the same body under another id: stored once
-                    continue
-                article = dataclasses.replace(article, cluster=assignment.cluster)
-                self._recluster(assignment.moved)
+        if stories is None:
+            for article in batch:
+                self.engine.add([article])
+            return len(batch)
+        for article, item in zip(batch, many_features(batch), strict=True):  # features of all first
+            assignment = stories.add_features(item)
+            if assignment.duplicate_of:  # the same body under another id: stored once
+                continue
+            article = dataclasses.replace(article, cluster=assignment.cluster)
+            self._recluster(assignment.moved)
             self.engine.add([article])
-            if stories is not None:  # only re-clustering needs the uncommitted articles
-                self._pending[article.id] = article
+            self._pending[article.id] = article  # only re-clustering needs these
         return len(batch)
 
     def delete(self, ids: str | Sequence[str]) -> None:
@@ -227,7 +229,12 @@ class Corpus:
         if not self.meta.get("stories"):
             return None
         if self._stories is None:
-            self._stories = StoryIndex.load(self.path / STORIES_FILE)
+            try:
+                self._stories = StoryIndex.load(self.path / STORIES_FILE)
+            except ValueError as exc:  # written by another version of newsdex
+                raise IndexVersionError(
+                    f"{self.path / STORIES_FILE}: {exc}; index the files again into a new folder"
+                ) from exc
         return self._stories
 
     def _recluster(self, moved: dict[str, str]) -> None:

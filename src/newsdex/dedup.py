@@ -5,9 +5,9 @@ Three relations, from strict to loose; each article ends in exactly one cluster:
                         punctuation, quote style and spacing ignored): not stored again;
                         the caller lists the extra path/URL
     2. near-duplicate   estimated Jaccard >= NEAR_DUP_THRESHOLD (0.5) of the word 3-gram
-                        shingle sets (MinHash, 64 permutations; candidates from datasketch
-                        MinHashLSH, bands 16 x 4): same text with other boilerplate, small
-                        edits, dropped or moved sentences, another headline
+                        shingle sets (datasketch MinHash, 64 permutations; candidates from
+                        datasketch MinHashLSH, bands 16 x 4): same text with other
+                        boilerplate, small edits, dropped or moved sentences, another headline
     3. same story       both dated within STORY_WINDOW_DAYS (1) of each other and sharing
                         >= STORY_MIN_SHARED (5) salient terms, with a cosine (shared /
                         sqrt(|A| |B|)) >= STORY_MIN_COSINE (0.25), names (capitalised
@@ -23,6 +23,20 @@ shares few sentences: the two seeds share about 8% of their shingles (estimated)
 lead terms, 5 of them names. Candidates come from an inverted index of names per day, so
 the cost does not grow with the corpus, only with the number of articles of nearby days.
 
+Bounded work per article. A wire story copied 500 times would put 500 articles in the
+same LSH buckets and name lists; comparing each new copy with all of them, and linking it
+to all of them, made indexing quadratic (1.4 ms an article at 10k copied pages, growing).
+So:
+    - the LSH holds the articles a new copy needs to meet, not every copy: an article
+      goes into it unless it already has NEAR_CANDIDATES (8) near-duplicates there. A
+      later copy finds those 8, is linked to them and so joins their cluster. When an
+      article of the LSH is removed, its oldest near-duplicate outside takes its place.
+    - a new article is compared with the oldest STORY_CANDIDATES (32) articles of each
+      of its names per day.
+Links are then a sparse part of all qualifying pairs; when a removal splits a cluster, the
+members of every part but the largest are compared again (the same bounded way) with the
+rest, and parts that still qualify are linked and stay together.
+
 Why these thresholds (bench/dedup_quality.py, seed 0): 180 AEB bodies, 7 copies each.
 Near-duplicates at 0.5: precision 1.000, recall 0.995 (1025 of 1030) on copies sharing
 >= 80% of their text (boilerplate added, 5-20% of sentences dropped, sentences moved, 4% of
@@ -32,12 +46,15 @@ boilerplate added (0.8 / 1.1, about 0.7) and of a rewrite quoting a third (about
 room for the estimate's error at 64 permutations (sd about 0.06); the 16 x 4 bands make a
 pair a candidate with p = 0.64 at Jaccard 0.5, 0.89 at 0.6 and 0.99 at 0.7.
 Stories: the seeds link (28 shared terms, cosine 0.61, 5 shared names); among the 181
-real AEB pages all given one day, 28 links, 27 judged the same story by reading both, 1 not
-(two Ascom press releases with one dateline); no AEB page joins the seeds. Cosine, not
-overlap with the smaller set: a page whose summary held 180 terms otherwise linked to an
-unrelated one. Cost at 100k synthetic articles: 2-2.5x
-tantivy's own indexing per article (the 25% target is missed), 6-15% of the whole pipeline
-(read, clean, extract, index; the machine was shared, so the range).
+real AEB pages all given one day, 26 links (28 when every pair was compared), 25 judged the
+same story by reading both, 1 not (two Ascom press releases with one dateline); no AEB
+page joins the seeds. Cosine, not overlap with the smaller set: a page whose summary held
+180 terms otherwise linked to an unrelated one.
+
+Cost (bench/stories_cost.py): `many_features` works on a whole batch (one datasketch
+`MinHash.generator`, its permutations drawn once per process); the sqlite file stores one
+row per article and one per link, so a link does not rewrite its articles. The measured
+figures are in bench/stories_cost.py's docstring.
 
 Cluster ids are stable: a cluster is named after its first article (lowest insertion
 number); when clusters merge, the oldest name wins; when the founder is removed the cluster
@@ -56,7 +73,8 @@ import logging
 import math
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,24 +89,32 @@ log = logging.getLogger(__name__)
 NUM_PERM = 64
 SEED = 1
 SCHEME = "affine32"
+"""datasketch's permutation scheme, named so stored signatures stay readable."""
 SHINGLE_WORDS = 3
 NEAR_DUP_THRESHOLD = 0.5
 LSH_BANDS = (16, 4)
 """Bands x rows of the near-duplicate LSH: P(candidate) = 1 - (1 - s**4)**16."""
+NEAR_CANDIDATES = 8
+"""Near-duplicates an article may already have in the LSH and still go into it."""
+STORY_CANDIDATES = 32
+"""Oldest articles per name and day a new article is compared with."""
 STORY_WINDOW_DAYS = 1
 STORY_MIN_SHARED = 5
 STORY_MIN_COSINE = 0.25
 STORY_MIN_NAMES = 2
 LEAD_CHARS = 600
 STEM_CHARS = 6
-STATE_VERSION = 1
+STATE_VERSION = 3
+"""1: one JSON row per article; 2: rows per article and link with signatures of an
+unreleased home-made MinHash; 3: datasketch signatures and the LSH membership."""
 
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+"""datasketch's permutations, drawn once: drawing them for each MinHash cost 160 µs, as
+much as the rest of an article's signature (the pipeline adds one article at a time)."""
 _PERMUTATIONS.setflags(write=False)
 _POSITION_MULTIPLIERS = np.random.RandomState(SEED).randint(0, 1 << 31, 64, dtype=np.uint32)
 _POSITION_MULTIPLIERS = _POSITION_MULTIPLIERS * np.uint32(2) + np.uint32(1)
 _POSITION_MULTIPLIERS.setflags(write=False)
-_MAX_HASH = np.uint32(0xFFFFFFFF)
 _UNICODE_MARKS = re.compile("|".join(re.escape(m) for m in "’‘“”—–…«»\u00a0").encode("utf-8"))
 _PUNCTUATION = bytes(range(33)) + b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\x7f"
 _SEPARATORS = bytes.maketrans(_PUNCTUATION, b" " * len(_PUNCTUATION))
@@ -111,12 +137,13 @@ _STOP_TEXT = """about above after again against also among amid another any are 
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
-# -- exact duplicates ------------------------------------------------------------
+# -- exact duplicates (article ids) ------------------------------------------------
 
 
 def word_hashes(text: str) -> np.ndarray:
     """One stable 32-bit hash per word of the normalised text (case, punctuation, quote
-    style and spacing ignored: what syndication and copy-paste change)."""
+    style and spacing ignored: what syndication and copy-paste change). Article ids come
+    from it (`body_key`), so it must never change."""
     return _word_hashes(np.frombuffer(_separated_bytes(text), dtype=np.uint8))
 
 
@@ -127,20 +154,6 @@ def body_key(body: str) -> str:
 
 def _key(words: np.ndarray) -> str:
     return hashlib.sha256(words.astype("<u4").tobytes()).hexdigest()[:32]
-
-
-def shingle_hashes(words: np.ndarray) -> np.ndarray:
-    """32-bit hashes of the word 3-grams, from `word_hashes`, with numpy in one pass.
-
-    Hashing each shingle in Python cost more than tantivy's whole indexing time per
-    article; here a word's hash is a sum over its bytes weighted by position and a
-    shingle's mixes three of them, so the work is a few array operations. Stable across
-    processes (no `hash()`), so signatures can be stored.
-    """
-    if words.size < SHINGLE_WORDS:
-        return words
-    mixed = _fmix(words)
-    return mixed[:-2] * np.uint32(0x9E3779B1) ^ mixed[1:-1] * np.uint32(0x85EBCA77) ^ mixed[2:]
 
 
 def _separated_bytes(text: str) -> bytes:
@@ -169,8 +182,26 @@ def _word_hashes(data: np.ndarray) -> np.ndarray:
     return np.add.reduceat(values, starts, dtype=np.uint32)
 
 
+# -- near-duplicates: MinHash signatures (datasketch) ---------------------------------
+
+
+def shingle_hashes(words: np.ndarray) -> np.ndarray:
+    """32-bit hashes of the word 3-grams, from `word_hashes`; a text of fewer than three
+    words gets its words instead.
+
+    A shingle's hash mixes those of its three words (spread with MurmurHash3's finaliser
+    first, as a word's hash is a weighted sum of its bytes): hashing each shingle's text
+    in Python cost more than tantivy's whole indexing of the article. Stable across
+    processes (no `hash()`), so signatures can be stored.
+    """
+    if words.size < SHINGLE_WORDS:
+        return words
+    mixed = _fmix(words)
+    return mixed[:-2] * np.uint32(0x9E3779B1) ^ mixed[1:-1] * np.uint32(0x85EBCA77) ^ mixed[2:]
+
+
 def _fmix(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finaliser: spreads the bits of weak hashes (array wraps)."""
+    """MurmurHash3's 32-bit finaliser (array arithmetic wraps)."""
     values = values ^ (values >> np.uint32(16))
     values = values * np.uint32(0x85EBCA6B)
     values = values ^ (values >> np.uint32(13))
@@ -178,20 +209,24 @@ def _fmix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint32(16))
 
 
-def minhash_values(shingles: np.ndarray) -> np.ndarray:
-    """The MinHash of a set of 32-bit hashes, exactly as datasketch's affine32 scheme
-    computes it (`MinHash.update_batch`), but without its per-item Python call."""
-    if not shingles.size:
-        return np.full(NUM_PERM, _MAX_HASH, dtype=np.uint32)
-    a, b = _PERMUTATIONS
-    mixed = _fmix(shingles.astype(np.uint32)).reshape(-1, 1)
-    return (mixed * a + b).min(axis=0)
+def _minhashes(shingles: Iterable[list[int]]) -> Iterator[MinHash]:
+    """datasketch MinHashes of shingle sets (`MinHash.generator`, with the permutations
+    drawn once). The shingles are already 32-bit hashes, so the hash function is `int`;
+    datasketch mixes and permutes them."""
+    return MinHash.generator(
+        shingles,
+        num_perm=NUM_PERM,
+        seed=SEED,
+        hashfunc=int,
+        permutations=_PERMUTATIONS,
+        scheme=SCHEME,
+    )
 
 
 def signature(article: Article) -> LeanMinHash:
     """The MinHash of the article's body shingles (the headline is left out: a copy
     often gets a new one)."""
-    return _lean(minhash_values(shingle_hashes(word_hashes(article.body))))
+    return signature_from_bytes(features(article).hashvalues)
 
 
 def signature_bytes(minhash: MinHash) -> bytes:
@@ -201,16 +236,13 @@ def signature_bytes(minhash: MinHash) -> bytes:
 
 def signature_from_bytes(data: bytes) -> LeanMinHash:
     """Inverse of `signature_bytes`."""
-    return _lean(np.frombuffer(data, dtype="<u4").astype(np.uint32))
-
-
-def _lean(values: np.ndarray) -> LeanMinHash:
+    values = np.frombuffer(data, dtype="<u4")
     return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
 def similarity(first: MinHash, second: MinHash) -> float:
     """Estimated Jaccard similarity of two signatures' shingle sets."""
-    return float(np.count_nonzero(first.hashvalues == second.hashvalues)) / NUM_PERM
+    return float(first.jaccard(second))
 
 
 # -- story clusters: salient terms -------------------------------------------------
@@ -220,7 +252,9 @@ def salient_terms(article: Article) -> tuple[frozenset[str], frozenset[str]]:
     """(terms, names) of the headline, summary and lead: what a rewrite keeps.
 
     Names are words written with a capital in the middle of a sentence, so a headline in
-    title case or a sentence's first word does not make every word a name.
+    title case or a sentence's first word does not make every word a name. Stems are
+    interned: a corpus holds few distinct ones, and a copy each cost more memory than the
+    rest of the index.
     """
     lead = article.body[:LEAD_CHARS]
     text = f"{article.headline}\n{article.summary or ''}\n{lead}".lower()
@@ -231,14 +265,14 @@ def salient_terms(article: Article) -> tuple[frozenset[str], frozenset[str]]:
         if lead[match.start() - 1 : match.start()] == " "
         and lead[match.start() - 2 : match.start() - 1] not in _SENTENCE_START
     } & terms
-    return frozenset(terms), frozenset(names)
+    return _interned(terms), _interned(names)
 
 
-def _stem(word: str) -> str:
-    return word.lower()[:STEM_CHARS]
+def _interned(stems: Iterable[str]) -> frozenset[str]:
+    return frozenset(map(sys.intern, stems))
 
 
-_STOP_STEMS = frozenset(_stem(word) for word in STOP_WORDS)
+_STOP_STEMS = frozenset(word[:STEM_CHARS] for word in STOP_WORDS)
 
 
 def day_number(date: str | None) -> int | None:
@@ -285,24 +319,29 @@ class Features:
             id=data["id"],
             key=data["key"],
             hashvalues=base64.b64decode(data["sig"]),
-            terms=frozenset(data["terms"]),
-            names=frozenset(data["names"]),
+            terms=_interned(data["terms"]),
+            names=_interned(data["names"]),
             day=data["day"],
         )
 
 
 def features(article: Article) -> Features:
     """Everything StoryIndex needs of an article, computed once (store it, not the body)."""
-    words = word_hashes(article.body)
-    terms, names = salient_terms(article)
-    return Features(
-        id=article.id,
-        key=_key(words),
-        hashvalues=minhash_values(shingle_hashes(words)).astype("<u4").tobytes(),
-        terms=terms,
-        names=names,
-        day=day_number(article.date),
-    )
+    return many_features([article])[0]
+
+
+def many_features(articles: Sequence[Article]) -> list[Features]:
+    """`features` of a batch of articles, with one datasketch MinHash generator for all
+    signatures. Words are hashed one body at a time: numpy over a whole batch was
+    slower, its arrays no longer fitting the processor's cache."""
+    words = [word_hashes(article.body) for article in articles]
+    minhashes = _minhashes(shingle_hashes(hashes).tolist() for hashes in words)
+    found = []
+    for article, hashes, minhash in zip(articles, words, minhashes, strict=True):
+        terms, names = salient_terms(article)
+        key, values = _key(hashes), signature_bytes(minhash)
+        found.append(Features(article.id, key, values, terms, names, day_number(article.date)))
+    return found
 
 
 def same_story(first: Features, second: Features) -> bool:
@@ -342,16 +381,53 @@ class Assignment:
     related: tuple[str, ...] = ()
     """Articles linked by the story rule (not near-duplicates)."""
     moved: dict[str, str] = field(default_factory=dict)
-    """Other articles whose cluster changed (merged clusters): id -> new cluster."""
+    """Other articles whose cluster changed (clusters merged): id -> new cluster."""
+
+
+class _Postings:
+    """Keys (names of one day) to the articles holding them, oldest first. A key held by
+    one article maps to its id, not to a list: most names are held by one article, and a
+    list each cost more memory than the rest of the index."""
+
+    def __init__(self) -> None:
+        self._ids: dict[Any, str | list[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._ids)
+
+    def add(self, key: Any, article_id: str) -> None:
+        held = self._ids.get(key)
+        if held is None:
+            self._ids[key] = article_id
+        elif isinstance(held, str):
+            self._ids[key] = [held, article_id]
+        else:
+            held.append(article_id)
+
+    def discard(self, key: Any, article_id: str) -> None:
+        held = self._ids.get(key)
+        if held == article_id:
+            del self._ids[key]
+        elif isinstance(held, list) and article_id in held:
+            held.remove(article_id)
+            if len(held) == 1:
+                self._ids[key] = held[0]
+
+    def first(self, key: Any, count: int) -> Sequence[str]:
+        """The `count` oldest ids holding `key`."""
+        held = self._ids.get(key)
+        if held is None:
+            return ()
+        return (held,) if isinstance(held, str) else held[:count]
+
+
+def _pair(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first < second else (second, first)
 
 
 class StoryIndex:
-    """Clusters kept up to date as articles are added, updated and removed.
-
-    Holds `Features` (not bodies), the links between articles, and the LSH and term
-    index used to find candidates. Persist it with `save`/`load` (sqlite) or
-    `to_state`/`from_state` (JSON-ready dict).
-    """
+    """Near-duplicate and story clusters over added articles, kept up to date as articles
+    are added, changed and removed. Holds features, not bodies; persisted with `save`."""
 
     def __init__(self) -> None:
         self._features: dict[str, Features] = {}
@@ -363,10 +439,14 @@ class StoryIndex:
         self._members: dict[str, set[str]] = {}
         self._first: dict[str, int] = {}
         """Per cluster, the lowest insertion number among its members."""
-        self._postings: dict[int | None, dict[str, set[str]]] = {}
+        self._names: dict[int | None, _Postings] = {}
+        """Per day, the articles holding each name."""
         self._lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
+        """The articles a new near-duplicate must meet (module docstring: bounded work)."""
         self._dirty: set[str] = set()
         self._removed: set[str] = set()
+        self._new_links: dict[tuple[str, str], str] = {}
+        self._gone_links: set[tuple[str, str]] = set()
         self._saved_to: Path | None = None
 
     # -- reading -----------------------------------------------------------------
@@ -395,7 +475,7 @@ class StoryIndex:
         return tuple(sorted(other for other, kind in links.items() if kind == "near"))
 
     def find_key(self, key: str) -> str | None:
-        """The stored article with this `body_key`, if any."""
+        """The stored article with this `Features.key`, if any."""
         return self._by_key.get(key)
 
     def features_of(self, article_id: str) -> Features:
@@ -423,7 +503,9 @@ class StoryIndex:
         minhash = item.minhash
         near = self._find_near(item, minhash)
         related = tuple(sorted(self._find_story(item) - set(near)))
-        self._store(item, minhash)
+        self._store(item)
+        if len(near) < NEAR_CANDIDATES:
+            self._lsh.insert(item.id, minhash, check_duplication=False)
         for other in near:
             self._link(item.id, other, "near")
         for other in related:
@@ -443,49 +525,59 @@ class StoryIndex:
 
     def _find_near(self, item: Features, minhash: LeanMinHash) -> tuple[str, ...]:
         """LSH candidates whose estimated Jaccard passes the threshold."""
-        if not self._features:
-            return ()
-        found = []
-        for other in self._lsh.query(minhash):
-            if similarity(minhash, self._features[other].minhash) >= NEAR_DUP_THRESHOLD:
-                found.append(other)
+        found = [
+            other
+            for other in self._lsh.query(minhash)
+            if other != item.id
+            and similarity(minhash, self._features[other].minhash) >= NEAR_DUP_THRESHOLD
+        ]
         return tuple(sorted(found))
 
     def _find_story(self, item: Features) -> set[str]:
         """Articles of the date window sharing enough names, checked with `same_story`.
 
         Only names are posted (a tenth of the terms): the rule needs two shared names
-        anyway, and fewer, smaller sets kept the add path within its time budget."""
+        anyway, and fewer, smaller lists kept the add path within its time budget."""
         counts: dict[str, int] = {}
         for day in _window(item.day):
-            bucket = self._postings.get(day)
-            if bucket:
+            postings = self._names.get(day)
+            if postings:
                 for name in item.names:
-                    for other in bucket.get(name, ()):
+                    for other in postings.first(name, STORY_CANDIDATES):
                         counts[other] = counts.get(other, 0) + 1
+        counts.pop(item.id, None)
         return {
             other
             for other, shared in counts.items()
             if shared >= STORY_MIN_NAMES and same_story(item, self._features[other])
         }
 
-    def _store(self, item: Features, minhash: LeanMinHash) -> None:
+    def _store(self, item: Features) -> None:
         self._features[item.id] = item
         self._seq[item.id] = self._next_seq
         self._next_seq += 1
         self._by_key[item.key] = item.id
         self._links[item.id] = {}
-        bucket = self._postings.setdefault(item.day, {})
+        postings = self._names.get(item.day)
+        if postings is None:
+            postings = self._names[item.day] = _Postings()
         for name in item.names:
-            bucket.setdefault(name, set()).add(item.id)
-        self._lsh.insert(item.id, minhash, check_duplication=False)
+            postings.add(name, item.id)
         self._dirty.add(item.id)
         self._removed.discard(item.id)
 
     def _link(self, first: str, second: str, kind: str) -> None:
         self._links[first][second] = kind
         self._links[second][first] = kind
-        self._dirty.update((first, second))
+        pair = _pair(first, second)
+        self._gone_links.discard(pair)
+        self._new_links[pair] = kind
+
+    def _unlink(self, first: str, second: str) -> None:
+        del self._links[first][second], self._links[second][first]
+        pair = _pair(first, second)
+        if self._new_links.pop(pair, None) is None:
+            self._gone_links.add(pair)
 
     def _join(self, article_id: str, linked: list[str]) -> tuple[str, bool, dict[str, str]]:
         """Put a new article in the oldest cluster it links to, merging the others in."""
@@ -517,8 +609,9 @@ class StoryIndex:
         first = min(self._seq[i] for i in ids)
         self._first[label] = min(first, self._first.get(label, first)) if keep else first
         for article_id in ids:
-            self._cluster[article_id] = label
-        self._dirty |= ids
+            if self._cluster.get(article_id) != label:
+                self._cluster[article_id] = label
+                self._dirty.add(article_id)
 
     # -- removing ------------------------------------------------------------------
 
@@ -530,9 +623,12 @@ class StoryIndex:
         if item is None:
             return {}
         self._unindex(item)
-        for other in self._links.pop(article_id):
-            del self._links[other][article_id]
-            self._dirty.add(other)
+        if article_id in self._lsh:
+            self._lsh.remove(article_id)
+            self._promote(article_id)
+        for other in list(self._links[article_id]):
+            self._unlink(article_id, other)
+        del self._links[article_id]
         label = self._cluster.pop(article_id)
         self._seq.pop(article_id)
         self._dirty.discard(article_id)
@@ -547,20 +643,29 @@ class StoryIndex:
     def _unindex(self, item: Features) -> None:
         if self._by_key.get(item.key) == item.id:
             del self._by_key[item.key]
-        bucket = self._postings.get(item.day, {})
-        for name in item.names:
-            posting = bucket[name]
-            posting.discard(item.id)
-            if not posting:
-                del bucket[name]
-        if not bucket:
-            self._postings.pop(item.day, None)
-        self._lsh.remove(item.id)
+        postings = self._names.get(item.day)
+        if postings is not None:
+            for name in item.names:
+                postings.discard(name, item.id)
+            if not postings:
+                del self._names[item.day]
+
+    def _promote(self, article_id: str) -> None:
+        """Put the oldest near-duplicate of a removed article that is not in the LSH in
+        its place, so later copies of the story still meet one of its articles."""
+        links = self._links[article_id]
+        outside = [o for o, kind in links.items() if kind == "near" and o not in self._lsh]
+        if outside:
+            chosen = min(outside, key=self._seq.__getitem__)
+            self._lsh.insert(chosen, self._features[chosen].minhash, check_duplication=False)
+            self._dirty.add(chosen)
 
     def _split(self, label: str) -> dict[str, str]:
         """Re-derive a cluster's connected parts after a removal: the part holding the
         oldest member keeps the name, each other part is named after its oldest member."""
         parts = self._components(self._members[label])
+        if len(parts) > 1:
+            parts = self._relink(parts)
         parts.sort(key=lambda part: min(self._seq[i] for i in part))
         self._set_cluster(label, parts[0])
         moved: dict[str, str] = {}
@@ -570,6 +675,34 @@ class StoryIndex:
             self._set_cluster(new_label, part)
             moved.update(dict.fromkeys(part, new_label))
         return moved
+
+    def _relink(self, parts: list[set[str]]) -> list[set[str]]:
+        """Compare the members of every part but the largest with the others again: the
+        links are a bounded subset of the qualifying pairs, so parts may still belong
+        together. Returns the parts that remain apart."""
+        part_of = {member: number for number, part in enumerate(parts) for member in part}
+        joined = list(range(len(parts)))
+
+        def root(number: int) -> int:
+            while joined[number] != number:
+                number = joined[number]
+            return number
+
+        largest = max(range(len(parts)), key=lambda number: len(parts[number]))
+        for number, part in enumerate(parts):
+            if number == largest:
+                continue
+            for member in sorted(part, key=self._seq.__getitem__):
+                item = self._features[member]
+                near = set(self._find_near(item, item.minhash))
+                for other in near | self._find_story(item):
+                    if other in part_of and root(part_of[other]) != root(number):
+                        self._link(member, other, "near" if other in near else "story")
+                        joined[root(part_of[other])] = root(number)
+        merged: dict[int, set[str]] = {}
+        for number, part in enumerate(parts):
+            merged.setdefault(root(number), set()).update(part)
+        return list(merged.values())
 
     def _components(self, ids: set[str]) -> list[set[str]]:
         """Connected components of the link graph restricted to `ids`."""
@@ -594,45 +727,69 @@ class StoryIndex:
         return {
             "version": STATE_VERSION,
             "next_seq": self._next_seq,
-            "articles": [self._row(article_id) for article_id in self._in_order()],
+            "articles": [self._state_row(article_id) for article_id in self._in_order()],
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> StoryIndex:
-        """Inverse of `to_state`: LSH and term index rebuilt from the stored signatures."""
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"unknown story index state version {state.get('version')!r}")
+        """Inverse of `to_state`: LSH and name index rebuilt from the stored signatures."""
+        _check_version(state.get("version"))
         index = cls()
-        for row in state["articles"]:
-            index._restore(row)
+        rows = state["articles"]
+        for row in rows:
+            index._restore(Features.from_dict(row), row["seq"], row["cluster"], lsh=row["lsh"])
+        for row in rows:
+            for other, kind in row["links"].items():
+                if other in index._features and other < row["id"]:
+                    index._link(row["id"], other, kind)
         index._next_seq = max(state["next_seq"], index._next_seq)
-        index._dirty.clear()
+        index._forget_changes()
         return index
 
     def _in_order(self) -> list[str]:
         return sorted(self._features, key=self._seq.__getitem__)
 
-    def _row(self, article_id: str) -> dict[str, Any]:
+    def _state_row(self, article_id: str) -> dict[str, Any]:
         row = self._features[article_id].to_dict()
         row["seq"] = self._seq[article_id]
         row["cluster"] = self._cluster[article_id]
         row["links"] = dict(sorted(self._links[article_id].items()))
+        row["lsh"] = article_id in self._lsh
         return row
 
-    def _restore(self, row: dict[str, Any]) -> None:
-        """Put back one stored article with its number, cluster and links (rows come in
-        insertion order, so every link's other end is restored by its second end)."""
-        item = Features.from_dict(row)
-        self._next_seq = row["seq"]
-        self._store(item, item.minhash)
-        for other, kind in row["links"].items():
-            if other in self._features:
-                self._link(item.id, other, kind)
-        self._set_cluster(row["cluster"], {item.id}, keep=True)
+    def _restore(self, item: Features, seq: int, cluster: str, *, lsh: bool) -> None:
+        """Put back one stored article with its number, cluster and place in the LSH
+        (rows come in insertion order)."""
+        self._next_seq = seq
+        self._store(item)
+        if lsh:
+            self._lsh.insert(item.id, item.minhash, check_duplication=False)
+        self._set_cluster(cluster, {item.id}, keep=True)
+
+    def _forget_changes(self) -> None:
+        self._dirty.clear()
+        self._removed.clear()
+        self._new_links.clear()
+        self._gone_links.clear()
+
+    def _row(self, article_id: str) -> tuple[Any, ...]:
+        item = self._features[article_id]
+        return (
+            item.id,
+            self._seq[article_id],
+            self._cluster[article_id],
+            item.key,
+            item.hashvalues,
+            " ".join(sorted(item.terms)),
+            " ".join(sorted(item.names)),
+            item.day,
+            int(article_id in self._lsh),
+        )
 
     def save(self, path: str | Path) -> None:
         """Write the index to a small sqlite file: only what changed since the last
-        save or load of that file, else everything."""
+        save or load of that file, else everything. An article is one row and a link
+        another, so linking a new copy to an old article does not rewrite the old one."""
         target = Path(path)
         full = self._saved_to != target or not target.exists()
         db = sqlite3.connect(target)
@@ -640,21 +797,33 @@ class StoryIndex:
             with db:
                 _create_tables(db)
                 if full:
-                    db.execute("DELETE FROM story_articles")
+                    db.execute("DELETE FROM story_items")
+                    db.execute("DELETE FROM story_links")
                     changed: Iterable[str] = self._features
+                    links: Iterable[tuple[str, str, str]] = self._all_links()
                 else:
-                    db.executemany("DELETE FROM story_articles WHERE id = ?", _rows(self._removed))
+                    db.executemany("DELETE FROM story_items WHERE id = ?", _rows(self._removed))
+                    db.executemany(
+                        "DELETE FROM story_links WHERE a = ? AND b = ?", self._gone_links
+                    )
                     changed = self._dirty & self._features.keys()
+                    links = [(a, b, kind) for (a, b), kind in self._new_links.items()]
                 db.executemany(
-                    "INSERT OR REPLACE INTO story_articles VALUES (?, ?, ?)",
-                    [(i, self._seq[i], json.dumps(self._row(i))) for i in changed],
+                    "INSERT OR REPLACE INTO story_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    map(self._row, changed),
                 )
+                db.executemany("INSERT OR REPLACE INTO story_links VALUES (?, ?, ?)", links)
                 db.execute("INSERT OR REPLACE INTO story_meta VALUES ('state', ?)", (self._meta(),))
         finally:
             db.close()
         self._saved_to = target
-        self._dirty.clear()
-        self._removed.clear()
+        self._forget_changes()
+
+    def _all_links(self) -> Iterator[tuple[str, str, str]]:
+        for first, links in self._links.items():
+            for second, kind in links.items():
+                if first < second:
+                    yield first, second, kind
 
     @classmethod
     def load(cls, path: str | Path) -> StoryIndex:
@@ -665,24 +834,51 @@ class StoryIndex:
         db = sqlite3.connect(target)
         try:
             (meta,) = db.execute("SELECT value FROM story_meta WHERE name = 'state'").fetchone()
-            query = "SELECT row FROM story_articles ORDER BY seq"
-            rows = [json.loads(row) for (row,) in db.execute(query)]
+            state = json.loads(meta)
+            _check_version(state.get("version"))
+            rows = db.execute("SELECT * FROM story_items ORDER BY seq").fetchall()
+            links = db.execute("SELECT a, b, kind FROM story_links").fetchall()
         finally:
             db.close()
-        state = json.loads(meta)
-        index = cls.from_state({**state, "articles": rows})
+        index = cls._from_rows(rows, links, state["next_seq"])
         index._saved_to = target
+        return index
+
+    @classmethod
+    def _from_rows(cls, rows: list[tuple[Any, ...]], links: list[Any], next_seq: int) -> StoryIndex:
+        index = cls()
+        for article_id, seq, cluster, key, sig, terms, names, day, lsh in rows:
+            item = Features(article_id, key, sig, _stems(terms), _stems(names), day)
+            index._restore(item, seq, cluster, lsh=bool(lsh))
+        for first, second, kind in links:
+            index._link(first, second, kind)
+        index._next_seq = max(next_seq, index._next_seq)
+        index._forget_changes()
         return index
 
     def _meta(self) -> str:
         return json.dumps({"version": STATE_VERSION, "next_seq": self._next_seq})
 
 
+def _stems(text: str) -> frozenset[str]:
+    return _interned(text.split())
+
+
+def _check_version(version: object) -> None:
+    if version != STATE_VERSION:
+        raise ValueError(f"unknown story index state version {version!r}")
+
+
 def _create_tables(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS story_meta (name TEXT PRIMARY KEY, value TEXT)")
     db.execute(
-        "CREATE TABLE IF NOT EXISTS story_articles "
-        "(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, row TEXT NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS story_items (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, "
+        "cluster TEXT NOT NULL, key TEXT NOT NULL, sig BLOB NOT NULL, terms TEXT NOT NULL, "
+        "names TEXT NOT NULL, day INTEGER, lsh INTEGER NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL, "
+        "kind TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID"
     )
 
 
