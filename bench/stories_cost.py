@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from newsdex import Corpus, index_paths
@@ -66,14 +67,15 @@ def engine_only(args: argparse.Namespace) -> int:
     """Median seconds of `Corpus.add` + `commit` over synthetic articles, off vs on."""
     pool = load_pool(args.data)
     count = args.engine_only
-    times: dict[bool, list[float]] = {True: [], False: []}
     with tempfile.TemporaryDirectory(prefix="newsdex-stories-") as tmp:
-        for r in range(args.repeat):
-            for stories in (False, True):  # interleaved: both see the same machine load
-                folder = Path(tmp) / f"index-{r}-{stories}"
-                articles = iter_articles(pool, count, args.seed)
-                run = build_index(folder, "tantivy", articles, args.batch, stories)
-                times[stories].append(run["add_s"] + run["commit_s"])
+
+        def timed(r: int, stories: bool) -> float:
+            articles = iter_articles(pool, count, args.seed)
+            folder = Path(tmp) / f"index-{r}-{stories}"
+            run = build_index(folder, "tantivy", articles, args.batch, stories)
+            return float(run["add_s"] + run["commit_s"])
+
+        times = interleaved(args.repeat, timed)
     print(
         f"{count:,} synthetic already-extracted articles, tantivy, Corpus.add batch "
         f"{args.batch}, median of {args.repeat} interleaved runs"
@@ -85,6 +87,16 @@ def engine_only(args: argparse.Namespace) -> int:
         rate, micros = count / median, median / count * 1e6
         print(f"{label:<8} {median:>8.1f} {rate:>8,.0f} {micros:>7.0f}  {runs}")
     return verdict(statistics.median(times[False]), statistics.median(times[True]))
+
+
+def interleaved(repeat: int, timed: Callable[[int, bool], float]) -> dict[bool, list[float]]:
+    """Seconds of `timed(round, stories)` for each round, clustering off then on in turn,
+    so both sides see the same machine load."""
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for r in range(repeat):
+        for stories in (False, True):
+            times[stories].append(timed(r, stories))
+    return times
 
 
 def verdict(off: float, on: float) -> int:
@@ -108,15 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsdex-stories-") as tmp:
         folder = Path(tmp) / "docs"
         write_files(args.data, folder, args.files)
-        times: dict[bool, list[float]] = {True: [], False: []}
-        indexed = 0
-        for r in range(args.repeat):
-            for stories in (False, True):  # interleaved: both see the same machine load
-                seconds, indexed = run(folder, Path(tmp) / f"index-{r}-{stories}", stories)
-                times[stories].append(seconds)
+        indexed = [0]
+
+        def timed(r: int, stories: bool) -> float:
+            seconds, indexed[0] = run(folder, Path(tmp) / f"index-{r}-{stories}", stories)
+            return seconds
+
+        times = interleaved(args.repeat, timed)
         off, on = statistics.median(times[False]), statistics.median(times[True])
     print(
-        f"{args.files:,} copied-page files ({indexed:,} articles), tantivy, batch 500, "
+        f"{args.files:,} copied-page files ({indexed[0]:,} articles), tantivy, batch 500, "
         f"median of {args.repeat} interleaved runs"
     )
     print(f"{'stories':<8} {'seconds':>8} {'files/s':>8}  runs")
