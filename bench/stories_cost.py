@@ -76,17 +76,11 @@ def engine_only(args: argparse.Namespace) -> int:
             return float(run["add_s"] + run["commit_s"])
 
         times = interleaved(args.repeat, timed)
-    print(
+    title = (
         f"{count:,} synthetic already-extracted articles, tantivy, Corpus.add batch "
         f"{args.batch}, median of {args.repeat} interleaved runs"
     )
-    print(f"{'stories':<8} {'seconds':>8} {'art/s':>8} {'µs/art':>7}  runs")
-    for label, stories in (("off", False), ("on", True)):
-        median = statistics.median(times[stories])
-        runs = ", ".join(f"{t:.1f}" for t in times[stories])
-        rate, micros = count / median, median / count * 1e6
-        print(f"{label:<8} {median:>8.1f} {rate:>8,.0f} {micros:>7.0f}  {runs}")
-    return verdict(statistics.median(times[False]), statistics.median(times[True]))
+    return report(title, times, count, "art")
 
 
 def interleaved(repeat: int, timed: Callable[[int, bool], float]) -> dict[bool, list[float]]:
@@ -97,6 +91,18 @@ def interleaved(repeat: int, timed: Callable[[int, bool], float]) -> dict[bool, 
         for stories in (False, True):
             times[stories].append(timed(r, stories))
     return times
+
+
+def report(title: str, times: dict[bool, list[float]], count: int, unit: str) -> int:
+    """The table: median seconds, items per second and µs per item, off and on."""
+    print(title)
+    print(f"{'stories':<8} {'seconds':>8} {unit + 's/s':>8} {'µs/' + unit:>7}  runs")
+    for label, stories in (("off", False), ("on", True)):
+        median = statistics.median(times[stories])
+        runs = ", ".join(f"{t:.1f}" for t in times[stories])
+        rate, micros = count / median, median / count * 1e6
+        print(f"{label:<8} {median:>8.1f} {rate:>8,.1f} {micros:>7.0f}  {runs}")
+    return verdict(statistics.median(times[False]), statistics.median(times[True]))
 
 
 def verdict(off: float, on: float) -> int:
@@ -127,17 +133,11 @@ def main(argv: list[str] | None = None) -> int:
             return seconds
 
         times = interleaved(args.repeat, timed)
-        off, on = statistics.median(times[False]), statistics.median(times[True])
-    print(
+    title = (
         f"{args.files:,} copied-page files ({indexed[0]:,} articles), tantivy, batch 500, "
         f"median of {args.repeat} interleaved runs"
     )
-    print(f"{'stories':<8} {'seconds':>8} {'files/s':>8}  runs")
-    for label, stories in (("off", False), ("on", True)):
-        median = statistics.median(times[stories])
-        runs = ", ".join(f"{t:.1f}" for t in times[stories])
-        print(f"{label:<8} {median:>8.1f} {args.files / median:>8.1f}  {runs}")
-    return verdict(off, on)
+    return report(title, times, args.files, "file")
 
 
 if __name__ == "__main__":
