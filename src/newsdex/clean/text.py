@@ -308,8 +308,8 @@ def forget_seen_lines() -> None:
 
 
 def _renumber(line: Line, number: int) -> Line:
-    """Copy of `line` at another line number."""
-    return line._replace(number=number)
+    """Copy of `line` at another line number (positional: `_replace` costs twice as much)."""
+    return Line(number, *line[1:])
 
 
 def describe(number: int, text: str) -> Line:
