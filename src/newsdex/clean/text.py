@@ -238,13 +238,10 @@ class Line(NamedTuple):
     reason: str
     tokens: list[str]
     """Lower-cased word tokens of the first `_CAP` characters (shared: never mutate)."""
-
-    @property
-    def prose(self) -> bool:
-        """Running text: long enough and punctuated like sentences (any language)."""
-        if self.vocab or self.punct == 0:
-            return False
-        return self.chars >= _PROSE_CHARS and (self.sentence_end or self.chars >= 150)
+    prose: bool = False
+    """Running text: long enough and punctuated like sentences (any language); see
+    `_is_prose`. Stored, not a property: the rules and features read it ~800 times a
+    page."""
 
     @property
     def medium(self) -> bool:
@@ -329,7 +326,15 @@ def describe(number: int, text: str) -> Line:
         kind, reason = "related", "teaser: a headline run into its text"
     punct = len(_PUNCT.findall(head))
     end = bool(_SENTENCE_END.search(text[-20:]))
-    return Line(number, text, words, len(text), punct, end, kind, reason, tokens)
+    prose = _is_prose(kind, punct, len(text), end)
+    return Line(number, text, words, len(text), punct, end, kind, reason, tokens, prose)
+
+
+def _is_prose(vocab: str, punct: int, chars: int, sentence_end: bool) -> bool:
+    """Running text: long enough and punctuated like sentences (any language)."""
+    if vocab or punct == 0:
+        return False
+    return chars >= _PROSE_CHARS and (sentence_end or chars >= 150)
 
 
 _GLUE = re.compile(r"(?<=[a-z0-9?!'\u2019\"\u201d])[A-Z](?=[a-z]|(?<=[AI]) )")
@@ -653,7 +658,7 @@ def _is_credit_label(text: str) -> bool:
 
 def _relabel(line: Line, kind: str, reason: str) -> Line:
     """Copy of `line` with another vocabulary kind."""
-    return line._replace(vocab=kind, reason=reason)
+    return line._replace(vocab=kind, reason=reason, prose=False)  # a kind is never prose
 
 
 Labels = list[tuple[str, str]]
