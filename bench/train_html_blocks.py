@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from logistic import newton_logistic
 
 from newsdex.clean.html import (
     FEATURE_NAMES,
@@ -117,17 +118,7 @@ def fit(pages: Sequence[PageBlocks], l2: float = L2) -> BlockModel:
     scales = x.std(axis=0)
     scales[scales == 0] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - means) / scales])
-    beta = np.zeros(z.shape[1])
-    penalty = np.full(z.shape[1], l2)
-    penalty[0] = 0.0
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -30, 30)))
-        gradient = z.T @ (w * (p - y)) + penalty * beta
-        hessian = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-9
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    beta = newton_logistic(z, y, w, l2, jitter=1e-9)
     return BlockModel(
         names=FEATURE_NAMES,
         means=tuple(float(v) for v in means),

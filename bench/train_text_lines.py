@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from logistic import newton_logistic
 
 from newsdex.clean.text import (
     FEATURE_NAMES,
@@ -143,17 +144,7 @@ def fit_stage(rows: Sequence[list[list[float]]], pages: Sequence[Page], l2: floa
     scales = np.sqrt(np.average((x - means) ** 2, axis=0, weights=w))
     scales[scales < 1e-9] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - means) / scales])
-    beta = np.zeros(z.shape[1])
-    penalty = np.full(z.shape[1], l2)
-    penalty[0] = 0.0
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -30, 30)))
-        grad = z.T @ (w * (p - y)) + penalty * beta
-        hess = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
-        step = np.linalg.solve(hess, grad)
-        beta -= step
-        if np.max(np.abs(step)) < 1e-8:
-            break
+    beta = newton_logistic(z, y, w, l2)
     return LogisticStage(
         means=tuple(float(v) for v in means),
         scales=tuple(float(v) for v in scales),
