@@ -9,14 +9,12 @@ the same tree is shared with the metadata reader; trafilatura copies it before p
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import math
 import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
@@ -26,6 +24,8 @@ from lxml import etree
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
+
+from newsdex.clean import load_shipped_model
 
 log = logging.getLogger(__name__)
 
@@ -496,12 +496,7 @@ class BlockModel:
 def load_block_model() -> BlockModel | None:
     """The shipped model (`newsdex/data/html_blocks.json`), or None when it is missing
     or stale, in which case the hand-written rules alone filter the blocks."""
-    try:
-        text = resources.files("newsdex").joinpath("data/html_blocks.json").read_text("utf-8")
-        return BlockModel.from_dict(json.loads(text))
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        log.warning("block model unavailable, using rules only: %r", err)
-        return None
+    return load_shipped_model("html_blocks.json", BlockModel.from_dict, "block model")
 
 
 def block_features(

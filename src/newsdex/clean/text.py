@@ -13,18 +13,17 @@ headers, "By X" bylines, "Photo:" credits, copyright lines), never a site's name
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from newsdex.clean import load_shipped_model
 from newsdex.extract.language import count_words
 from newsdex.models import LineDecision
 
@@ -1400,12 +1399,7 @@ def _best_run(scores: list[float]) -> tuple[int, int]:
 def load_line_model() -> LineModel | None:
     """The shipped model (`newsdex/data/text_lines.json`), or None when missing or stale,
     in which case the rules alone decide (cached: read once per process)."""
-    try:
-        text = resources.files("newsdex").joinpath("data/text_lines.json").read_text("utf-8")
-        return LineModel.from_dict(json.loads(text))
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        logger.warning("text line model unavailable, using rules only: %r", err)
-        return None
+    return load_shipped_model("text_lines.json", LineModel.from_dict, "text line model")
 
 
 @dataclass(frozen=True)
