@@ -309,3 +309,11 @@ def test_people_and_source_helpers() -> None:
     assert site == ("Hindustan Times", "World News")
     assert copyright_holder("© 2019 Vox Media, LLC. All Rights Reserved") == "Vox Media"
     assert copyright_holder("Copyright Policy") is None
+
+
+def test_language_of_text_holding_a_lone_surrogate_is_told_not_raised() -> None:
+    from newsdex.extract.language import detect_language
+
+    text = "The council approved the budget on Tuesday after a long debate. " * 5
+    assert detect_language(text + "\ud800 " + text) == "en"
+    assert detect_language("\ud800" * 60) is None

@@ -33,6 +33,10 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if len(sample.strip()) < _MIN_CHARS:
         return None
+    if not sample.isascii():
+        # fastText takes valid UTF-8 only: a lone surrogate (from a surrogateescape
+        # decode, or a caller's string) would make it raise TypeError.
+        sample = sample.encode("utf-8", "replace").decode("utf-8")
     best = _identifier().detect(sample, model="lite")[0]
     return str(best["lang"]) if float(best["score"]) >= _MIN_SCORE else None
 
