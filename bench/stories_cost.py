@@ -29,17 +29,32 @@ yet found.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
+import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsdex import Corpus, index_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from index_speed import build_index, iter_articles, load_pool  # noqa: E402
+from index_speed import (  # noqa: E402
+    FIRST_DAY,
+    FIRST_NAMES,
+    LAST_DAY,
+    LAST_NAMES,
+    Pool,
+    build_index,
+    iter_articles,
+    load_pool,
+    random_body,
+)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "aeb"
 TARGET = 0.25
@@ -56,11 +71,91 @@ def write_files(data: Path, folder: Path, count: int) -> None:
         (folder / f"{i:06d}.txt").write_text(text + note, encoding="utf-8")
 
 
-def run(folder: Path, index: Path, stories: bool) -> tuple[float, int]:
+SECTIONS = ("World", "Business", "Politics", "Sport", "Science", "Opinion", "Culture", "Local")
+
+
+@dataclass(frozen=True)
+class Story:
+    """One synthetic article as a site publishes it."""
+
+    headline: str
+    day: dt.date
+    paragraphs: tuple[str, ...]
+    author: str
+
+
+def new_story(rng: random.Random, pool: Pool) -> Story:
+    """A headline, a day in 2015-2025 and 8-40 real sentences in paragraphs."""
+    headline = " ".join(rng.choices(pool.vocabulary, k=rng.randint(7, 12)))
+    day = dt.date.fromordinal(rng.randint(FIRST_DAY, LAST_DAY))
+    author = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    body = random_body(rng, pool).split("\n\n")
+    return Story(headline[:1].upper() + headline[1:], day, tuple(body), author)
+
+
+def near_copy(rng: random.Random, story: Story) -> Story:
+    """The same story as another site carries it: about a tenth of its sentences dropped,
+    its own headline (the near-duplicates of the issue: >= 80% of the text shared)."""
+    paragraphs = []
+    for paragraph in story.paragraphs:
+        kept = [s for s in paragraph.split(". ") if rng.random() >= 0.1]
+        if kept:
+            paragraphs.append(". ".join(kept))
+    headline = f"{story.headline.split()[0]} {rng.choice(SECTIONS).lower()} update"
+    return dataclasses.replace(story, headline=headline, paragraphs=tuple(paragraphs or ["x"]))
+
+
+def page(rng: random.Random, story: Story, site: str, teaser: str) -> str:
+    """The story as text copied from a news site: menu, share and subscription lines,
+    byline and dateline, the body, a related link, a footer."""
+    menu = " | ".join(["Home", *rng.sample(SECTIONS, 5)])
+    stamp = f"{story.day:%d %B %Y}, {rng.randrange(24):02d}:{rng.randrange(60):02d} GMT"
+    lines = [
+        site, menu, "Subscribe to our newsletter", "", rng.choice(SECTIONS), "",
+        story.headline, "", f"By {story.author}", f"Published: {stamp}",
+        "Share on Facebook | Share on X | Email", "",
+        "\n\n".join(story.paragraphs), "",
+        f"Also read: {teaser}", "", "Most popular", teaser, "",
+        f"© {story.day.year + 1} {site}. All rights reserved.", "Privacy Policy | Terms of Use",
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def write_articles(data: Path, folder: Path, count: int, seed: int) -> None:
+    """`count` copied-page files of synthetic stories, as a news corpus holds them: most
+    (70%) new stories, 20% near-duplicates of an earlier one carried by another site and
+    10% exact copies (same body, another site's page around it)."""
+    rng = random.Random(seed)
+    pool = load_pool(data)
+    stories: list[Story] = []
+    folder.mkdir(parents=True)
+    for i in range(count):
+        roll = rng.random()
+        if stories and roll < 0.1:
+            story = rng.choice(stories)
+        elif stories and roll < 0.3:
+            story = near_copy(rng, rng.choice(stories))
+        else:
+            story = new_story(rng, pool)
+            stories.append(story)
+        site = rng.choice(pool.sources)
+        teaser = rng.choice(stories).headline
+        (folder / f"{i:06d}.txt").write_text(page(rng, story, site, teaser), encoding="utf-8")
+
+
+def run(folder: Path, index: Path, stories: bool) -> tuple[float, str]:
+    """Seconds to index `folder` into a new index, and what it then holds (not timed);
+    the index is deleted afterwards."""
     start = time.perf_counter()
     with Corpus.open(index, stories=stories) as corpus:
-        report = index_paths(corpus, [folder], batch_size=500)
-    return time.perf_counter() - start, report.indexed
+        index_paths(corpus, [folder], batch_size=500)
+    seconds = time.perf_counter() - start
+    with Corpus.open(index) as corpus:
+        stored = len(corpus)
+        clusters = corpus.search("", count="stories", limit=1).stories if stories else None
+    shutil.rmtree(index)
+    held = f"{stored:,} articles" + (f", {clusters:,} stories" if clusters is not None else "")
+    return seconds, held
 
 
 def engine_only(args: argparse.Namespace) -> int:
@@ -117,27 +212,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--articles", type=int, default=0, metavar="N", help="N synthetic-story files instead"
+    )
     parser.add_argument("--engine-only", type=int, default=0, metavar="N")
     parser.add_argument("--batch", type=int, default=1_000, help="articles per add()")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.engine_only:
         return engine_only(args)
+    count = args.articles or args.files
     with tempfile.TemporaryDirectory(prefix="newsdex-stories-") as tmp:
         folder = Path(tmp) / "docs"
-        write_files(args.data, folder, args.files)
-        indexed = [0]
+        if args.articles:
+            write_articles(args.data, folder, count, args.seed)
+        else:
+            write_files(args.data, folder, count)
+        held: dict[bool, str] = {}
 
         def timed(r: int, stories: bool) -> float:
-            seconds, indexed[0] = run(folder, Path(tmp) / f"index-{r}-{stories}", stories)
+            seconds, held[stories] = run(folder, Path(tmp) / f"index-{r}-{stories}", stories)
             return seconds
 
         times = interleaved(args.repeat, timed)
+    kind = "synthetic-story" if args.articles else "AEB-copy"
     title = (
-        f"{args.files:,} copied-page files ({indexed[0]:,} articles), tantivy, batch 500, "
-        f"median of {args.repeat} interleaved runs"
+        f"{count:,} {kind} copied-page files, tantivy, batch 500, median of {args.repeat} "
+        f"interleaved runs\nindex holds: off {held[False]}; on {held[True]}"
     )
-    return report(title, times, args.files, "file")
+    return report(title, times, count, "file")
 
 
 if __name__ == "__main__":

@@ -222,6 +222,35 @@ def test_adding_the_same_article_twice_changes_nothing(seeds: list[Article]) -> 
     assert len(index) == 2
 
 
+def test_re_adding_with_a_new_headline_or_date_updates_the_features(
+    seeds: list[Article],
+) -> None:
+    """An unchanged re-add skips the features; any input they read must not."""
+    index = dedup.StoryIndex()
+    index.add(seeds[0])
+    before = index.features_of(seeds[0].id)
+    index.add(seeds[0])
+    assert index.features_of(seeds[0].id) is before  # same text: not recomputed
+    retitled = dataclasses.replace(seeds[0], headline="Zelenskiy meets Scholz in Kyiv")
+    index.add(retitled)
+    assert index.features_of(seeds[0].id).terms != before.terms
+    redated = dataclasses.replace(retitled, date="2023-01-05")
+    index.add_many([redated, redated])
+    assert index.features_of(seeds[0].id).day == dedup.day_number("2023-01-05")
+    assert index.features_of(seeds[0].id) == dedup.features(redated)
+    assert len(index) == 1
+
+
+def test_word_hashes_of_the_same_text_are_reused_and_read_only(seeds: list[Article]) -> None:
+    body = seeds[0].body
+    first = dedup.word_hashes(body)
+    assert dedup.word_hashes(body) is first
+    equal_copy = "".join(list(body))
+    assert equal_copy is not body
+    assert np.array_equal(dedup.word_hashes(equal_copy), first)
+    assert not first.flags.writeable
+
+
 def partition(index: dedup.StoryIndex) -> set[frozenset[str]]:
     return {frozenset(index.members(c)) for c in index.clusters()}
 

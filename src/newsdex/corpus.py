@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from newsdex.dedup import StoryIndex, many_features
+from newsdex.dedup import StoryIndex
 from newsdex.errors import (
     ArticleNotFoundError,
     IndexCorruptError,
@@ -205,8 +205,7 @@ class Corpus:
             for article in batch:
                 self.engine.add([article])
             return len(batch)
-        for article, item in zip(batch, many_features(batch), strict=True):  # features of all first
-            assignment = stories.add_features(item)
+        for article, assignment in zip(batch, stories.add_many(batch), strict=True):
             if assignment.duplicate_of:  # the same body under another id: stored once
                 continue
             article = dataclasses.replace(article, cluster=assignment.cluster)
