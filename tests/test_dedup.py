@@ -66,11 +66,18 @@ def test_exact_duplicate_is_not_stored_twice(seeds: list[Article]) -> None:
 # -- near-duplicates ----------------------------------------------------------------
 
 
-def test_signature_is_the_datasketch_minhash_of_the_shingles(seeds: list[Article]) -> None:
-    shingles = dedup.shingle_hashes(dedup.word_hashes(seeds[0].body))
-    reference = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, hashfunc=int)
-    reference.update_batch(shingles.tolist())
-    assert np.array_equal(reference.hashvalues, dedup.signature(seeds[0]).hashvalues)
+def test_signature_is_the_datasketch_minhash_of_the_shingles(
+    seeds: list[Article], others: list[Article]
+) -> None:
+    """Shingles fed as one array equal datasketch's own per-value updates."""
+    short = [Article(id="s", headline="h", body=b) for b in ("Two words", "", "—")]
+    for article in [*seeds, *others, *short]:
+        shingles = dedup.shingle_hashes(dedup.word_hashes(article.body))
+        reference = MinHash(
+            num_perm=dedup.NUM_PERM, seed=dedup.SEED, hashfunc=int, scheme=dedup.SCHEME
+        )
+        reference.update_batch(shingles.tolist())
+        assert np.array_equal(reference.hashvalues, dedup.signature(article).hashvalues)
 
 
 def test_batch_features_equal_one_at_a_time(seeds: list[Article], others: list[Article]):
