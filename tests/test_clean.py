@@ -12,6 +12,7 @@ from newsdex.clean.text import body_text, clean_lines, trim_link_tail
 from newsdex.models import LineDecision
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
 REUTERS = (SEEDS / "000_323cd50c165473e5.txt").read_text(encoding="utf-8")
 HT = (SEEDS / "001_b5843ce61b1f26ce.txt").read_text(encoding="utf-8")
 KINDS = {
@@ -264,3 +265,31 @@ def test_teasers_with_the_headline_run_into_the_text_are_related_links() -> None
         "Apple plans to release a new 13-inch MacBook Pro with a scissor switch keyboard.",
     ):
         assert describe(1, prose).vocab == ""
+
+
+def test_vocabulary_rules_skipped_by_word_count_could_not_have_fired() -> None:
+    """`vocab_kind` tries only the rules whose word limit a line is within; trying every
+    rule in order gives the same kind on every line of the sample pages, and on each
+    line cut to every length (so each limit is crossed)."""
+    from newsdex.clean import text as cleaner
+
+    def every_rule(line: str) -> tuple[str, str]:
+        low = line[: cleaner._CAP].lower()
+        tokens = cleaner._WORD.findall(low)
+        seen = cleaner._Seen(low, tokens, frozenset(tokens))
+        for kind, reason, test, _ in cleaner._VOCAB_RULE_LIMITS:
+            if test(line, seen, len(tokens)):
+                return kind, reason
+        return "", ""
+
+    pages = sorted((DATA / "aeb-text").glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
+    lines = {line for page in pages for line in cleaner.split_lines(page.read_text())}
+    cuts = {" ".join(line.split()[:n]) for line in lines for n in range(1, 64, 3)}
+    checked = 0
+    for line in sorted(lines | cuts):
+        words = len(cleaner._WORD.findall(line.lower()))
+        if not line or words > cleaner._VOCAB_MAX_WORDS or not line.isascii():
+            continue
+        assert cleaner.vocab_kind(line, words) == every_rule(line), line
+        checked += 1
+    assert checked > 2_000

@@ -382,7 +382,7 @@ def vocab_kind(
     if not _may_be_vocab(text, low, tokens):
         return "", ""
     seen = _Seen(low, tokens, frozenset(tokens))
-    for kind, reason, test in _VOCAB_RULES:
+    for kind, reason, test in _RULES_FOR_WORDS[words]:
         if test(text, seen, words):
             return kind, reason
     return "", ""
@@ -520,18 +520,25 @@ def _has_footer_words(low: str, words: frozenset[str]) -> bool:
     return bool(_FOOTER.search(low))
 
 
-_VOCAB_RULES = (
-    ("comments", "comments header", _is_comments),
-    ("share", "share widget vocabulary", _is_share),
-    ("credit", "reporting/editing credit", _is_credit),
-    ("byline", "'By <name>' byline", _is_byline),
-    ("dateline", "relative age, not a publication date", _is_relative_age),
-    ("dateline", "date/time line", _is_dateline),
-    ("related", "related-link label", _is_related),
-    ("caption", "photo caption or credit", _is_caption),
-    ("footer", "legal/copyright vocabulary", _is_footer),
-    ("promo", "subscription/app/login prompt", _is_promo),
+_VOCAB_RULE_LIMITS = (
+    ("comments", "comments header", _is_comments, 6),
+    ("share", "share widget vocabulary", _is_share, 8),
+    ("credit", "reporting/editing credit", _is_credit, 40),
+    ("byline", "'By <name>' byline", _is_byline, 14),
+    ("dateline", "relative age, not a publication date", _is_relative_age, 6),
+    ("dateline", "date/time line", _is_dateline, 14),
+    ("related", "related-link label", _is_related, 40),
+    ("caption", "photo caption or credit", _is_caption, 60),
+    ("footer", "legal/copyright vocabulary", _is_footer, 30),
+    ("promo", "subscription/app/login prompt", _is_promo, 60),
 )
+"""(kind, reason, test, the most words a line it fires on may have), in order."""
+_RULES_FOR_WORDS = tuple(
+    tuple((kind, reason, test) for kind, reason, test, most in _VOCAB_RULE_LIMITS if words <= most)
+    for words in range(_VOCAB_MAX_WORDS + 1)
+)
+"""Per word count, the rules that can fire: a body sentence of 50 words is tried by two
+rules, not ten (each test starts by refusing longer lines, but a call is not free)."""
 
 
 def line_weight(line: Line) -> float:
