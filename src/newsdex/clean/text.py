@@ -1291,9 +1291,13 @@ class LogisticStage:
         """P(line is article body) for each feature vector (one matrix product)."""
         if not rows:
             return []
+        return self.of_matrix(np.array(rows, dtype=float)).tolist()
+
+    def of_matrix(self, x: np.ndarray) -> np.ndarray:
+        """`probabilities` of the rows of a feature matrix, as an array."""
         coef, bias = self._raw
-        z = np.clip(np.array(rows, dtype=float) @ coef + bias, -30.0, 30.0)
-        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+        z = np.clip(x @ coef + bias, -30.0, 30.0)
+        return 1.0 / (1.0 + np.exp(-z))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], names: Sequence[str]) -> LogisticStage:
@@ -1331,12 +1335,16 @@ class LineModel:
     threshold: float = 0.5
 
     def predict(self, found: RulePass) -> tuple[list[int], list[float]]:
-        """Indices of the non-blank lines and P(body) for each."""
+        """Indices of the candidate lines and P(body) for each."""
         index, rows = line_features(found)
-        probs = self.first.probabilities(rows)
-        if self.second is None or not rows:
-            return index, probs
-        return index, self.second.probabilities(stage2_rows(found, index, rows, probs))
+        if not rows:
+            return index, []
+        x = np.array(rows, dtype=float)
+        probs = self.first.of_matrix(x)
+        if self.second is None:
+            return index, probs.tolist()
+        extra = stage2_columns(found, index, probs.tolist())
+        return index, self.second.of_matrix(np.hstack((x, extra))).tolist()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LineModel:
@@ -1363,30 +1371,30 @@ class LineModel:
 def stage2_rows(
     found: RulePass, index: list[int], rows: list[list[float]], probs: list[float]
 ) -> list[list[float]]:
-    """First-stage features plus `STAGE2_NAMES`: nearby probabilities and the run of
-    lines the first stage believes in most (weighted by size, like the rule run)."""
+    """First-stage features plus `STAGE2_NAMES` (`stage2_columns`), as lists (training)."""
+    extra = stage2_columns(found, index, probs).tolist()
+    return [[*row, *more] for row, more in zip(rows, extra, strict=True)]
+
+
+def stage2_columns(found: RulePass, index: list[int], probs: list[float]) -> np.ndarray:
+    """`STAGE2_NAMES` for each candidate line: nearby first-stage probabilities and the
+    run of lines the first stage believes in most (weighted by size, like the rule run).
+    Column arithmetic in numpy: built row by row in Python, these took as long as
+    both stages' matrix products and the rows' conversion together."""
     n = len(probs)
     scores = [(p - 0.5) * min(found.lines[i].words, 200) for i, p in zip(index, probs, strict=True)]
     first, last = _best_run(scores)
-    prefix = [0.0]
-    for p in probs:
-        prefix.append(prefix[-1] + p)
-    out = []
-    for j, row in enumerate(rows):
-        near = [probs[k] if 0 <= k < n else 0.0 for k in (j - 2, j - 1, j + 1, j + 2)]
-        windows = [_mean(prefix, j - r, j + r + 1, n) for r in (3, 10)]
-        gap = first - j if j < first else max(0, j - last)
-        inside = float(first <= j <= last)
-        place = [inside, float(j < first), float(j > last), math.log1p(gap)]
-        p = probs[j]
-        out.append([*row, p, *near, *windows, *place])
-    return out
-
-
-def _mean(prefix: list[float], lo: int, hi: int, n: int) -> float:
-    """Mean of the values in [lo, hi) clipped to [0, n), from prefix sums."""
-    lo, hi = max(0, lo), min(n, hi)
-    return (prefix[hi] - prefix[lo]) / (hi - lo) if hi > lo else 0.0
+    p = np.array(probs, dtype=float)
+    padded = np.concatenate((np.zeros(2), p, np.zeros(2)))
+    prefix = np.concatenate(([0.0], np.cumsum(p)))
+    j = np.arange(n)
+    columns = [p, padded[:n], padded[1 : n + 1], padded[3 : n + 3], padded[4 : n + 4]]
+    for r in (3, 10):
+        lo, hi = np.maximum(0, j - r), np.minimum(n, j + r + 1)
+        columns.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    gap = np.where(j < first, first - j, np.maximum(0, j - last))
+    columns += [(first <= j) & (j <= last), j < first, j > last, np.log1p(gap)]
+    return np.column_stack(columns).astype(float)
 
 
 def _best_run(scores: list[float]) -> tuple[int, int]:
