@@ -293,3 +293,17 @@ def test_vocabulary_rules_skipped_by_word_count_could_not_have_fired() -> None:
         assert cleaner.vocab_kind(line, words) == every_rule(line), line
         checked += 1
     assert checked > 2_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ09 |/.·»é\u0416x"), max_size=40) | st.text(max_size=40))
+def test_line_marks_count_like_the_regexes(head: str) -> None:
+    """The byte-deleting count of capitals, digits and separators equals the regexes'."""
+    from newsdex.clean import text as cleaner
+
+    expected = (
+        len(cleaner._UPPER.findall(head)),
+        len(cleaner._DIGIT.findall(head)),
+        bool(cleaner._SEPARATOR.search(head)),
+    )
+    assert cleaner._marks(head) == expected
