@@ -53,3 +53,14 @@ def test_index_paths_reports_counts(tmp_path: Path) -> None:
         report = newsdex.index_paths(corpus, [SEEDS, tmp_path / "missing"])
     assert (report.indexed, report.skipped, report.failed) == (2, 0, 1)
     assert report.problems[0].reason == "no such file or directory"
+
+
+def test_importing_the_cli_does_not_import_scipy() -> None:
+    """datasketch (and scipy under it) load on first use: every command, `search`
+    included, paid 0.3-0.45 s for them at start."""
+    import subprocess
+    import sys
+
+    code = "import sys, newsdex.cli; print('scipy' in sys.modules, 'datasketch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

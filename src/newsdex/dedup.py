@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -77,12 +78,15 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsdex.models import Article
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +112,28 @@ STATE_VERSION = 3
 """1: one JSON row per article; 2: rows per article and link with signatures of an
 unreleased home-made MinHash; 3: datasketch signatures and the LSH membership."""
 
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-"""datasketch's permutations, drawn once: drawing them for each MinHash cost 160 µs, as
-much as the rest of an article's signature (the pipeline adds one article at a time)."""
-_PERMUTATIONS.setflags(write=False)
+
+@functools.cache
+def _datasketch() -> ModuleType:
+    """datasketch, imported on first use: it imports scipy, which took 0.3-0.45 s of
+    every command's start, `newsdex search` included, though only indexing with stories
+    needs it."""
+    import datasketch
+
+    return datasketch
+
+
+@functools.cache
+def _permutations() -> np.ndarray:
+    """datasketch's permutations, drawn once: drawing them for each MinHash cost 160 µs, as
+    much as the rest of an article's signature (the pipeline adds one article at a time)."""
+    values: np.ndarray = (
+        _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    )
+    values.setflags(write=False)
+    return values
+
+
 _POSITION_MULTIPLIERS = np.random.RandomState(SEED).randint(0, 1 << 31, 64, dtype=np.uint32)
 _POSITION_MULTIPLIERS = _POSITION_MULTIPLIERS * np.uint32(2) + np.uint32(1)
 _POSITION_MULTIPLIERS.setflags(write=False)
@@ -235,14 +257,15 @@ def _minhashes(shingles: Iterable[np.ndarray]) -> Iterator[MinHash]:
     datasketch's own array step does the rest, and the signature is the one per-value
     updates give (tests/test_dedup.py checks that against `hashfunc=int`).
     """
-    return MinHash.generator(
+    generator: Iterator[MinHash] = _datasketch().MinHash.generator(
         ([values] if values.size else [] for values in shingles),
         num_perm=NUM_PERM,
         seed=SEED,
         hashfunc=_as_is,
-        permutations=_PERMUTATIONS,
+        permutations=_permutations(),
         scheme=SCHEME,
     )
+    return generator
 
 
 def _as_is(values: np.ndarray) -> np.ndarray:
@@ -264,7 +287,8 @@ def signature_bytes(minhash: MinHash) -> bytes:
 def signature_from_bytes(data: bytes) -> LeanMinHash:
     """Inverse of `signature_bytes`."""
     values = np.frombuffer(data, dtype="<u4")
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+    minhash: LeanMinHash = _datasketch().LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+    return minhash
 
 
 def similarity(first: MinHash, second: MinHash) -> float:
@@ -474,7 +498,7 @@ class StoryIndex:
         """Per cluster, the lowest insertion number among its members."""
         self._names: dict[int | None, _Postings] = {}
         """Per day, the articles holding each name."""
-        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
+        self._lsh: MinHashLSH = _datasketch().MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
         """The articles a new near-duplicate must meet (module docstring: bounded work)."""
         self._dirty: set[str] = set()
         self._removed: set[str] = set()

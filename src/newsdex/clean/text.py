@@ -872,7 +872,7 @@ def _summary_by_overlap(lines: list[Line], end: int, labels: Labels) -> None:
 def _grams(text: str) -> set[tuple[str, ...]]:
     """Lower-cased word 4-grams, for overlap between paragraphs."""
     words = _WORD.findall(text.lower()[:20000])
-    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+    return set(zip(words, words[1:], words[2:], words[3:], strict=False))
 
 
 def trim_link_tail(text: str) -> str:
