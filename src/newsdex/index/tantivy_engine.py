@@ -18,7 +18,7 @@ from typing import Any
 
 import tantivy
 
-from newsdex.errors import IndexCorruptError, IndexLockedError
+from newsdex.errors import FilterError, IndexCorruptError, IndexLockedError
 from newsdex.index.base import (
     Engine,
     EngineHit,
@@ -45,6 +45,13 @@ log = logging.getLogger(__name__)
 
 _HEAP_BYTES = 256_000_000
 _FACET_SIZE = 100_000
+_ID_CHARACTERS = (
+    *"0123456789", "[aA]", "[bB]", "[cC]", "[dD]", "[eE]", "[fF]", "[g-zG-Z]", "[^0-9a-zA-Z]"
+)  # fmt: skip
+"""Classes that split ids by one character: every character is in exactly one, and
+newsdex's own ids (hexadecimal) spread evenly over the first sixteen."""
+_MAX_SPLIT_DEPTH = 3
+"""Characters of id suffix the facet counts are split by at most (18**3 parts)."""
 _KEYWORD_FIELDS = (
     "source",
     "source_key",
@@ -275,13 +282,51 @@ class TantivyEngine(Engine):
         return self._p.boolean(must, [], [])
 
     def _facets(
-        self, searcher: Any, query: Any, names: tuple[str, ...]
+        self, searcher: Any, query: Any, names: tuple[str, ...], suffix: tuple[str, ...] = ()
     ) -> dict[str, dict[str, int]]:
+        """Counts per value of each facet over the matches (whose id ends in `suffix`).
+
+        tantivy refuses an aggregation that makes more than 65,000 buckets (story counts
+        over 100,000 articles make one per story). Then the matches are split by the last
+        character of their id, then the one before, into disjoint parts small enough, and
+        the parts' counts are added up: the result is exact, only slower.
+        """
         if not names:
             return {}
+        scoped = query
+        if suffix:
+            scoped = self._p.boolean([query, self._ids_matching(".*", suffix)], [], [])
+        try:
+            return self._aggregate(searcher, scoped, names)
+        except ValueError as exc:
+            if "bucket limit" not in str(exc):
+                raise
+            if len(suffix) >= _MAX_SPLIT_DEPTH:
+                raise FilterError(
+                    f"too many distinct values of {', '.join(names)} among the matches to "
+                    "count; narrow the query with filters"
+                ) from exc
+        merged: dict[str, dict[str, int]] = {n: {} for n in names}
+        parts = [self._facets(searcher, query, names, (c, *suffix)) for c in _ID_CHARACTERS]
+        if suffix:  # the id that is the suffix alone, with no character before it
+            alone = self._p.boolean([query, self._ids_matching("", suffix)], [], [])
+            parts.append(self._aggregate(searcher, alone, names))
+        for part in parts:
+            for name, counts in part.items():
+                into = merged[name]
+                for key, count in counts.items():
+                    into[key] = into.get(key, 0) + count
+        return merged
+
+    @staticmethod
+    def _aggregate(searcher: Any, query: Any, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
         aggs = {n: {"terms": {"field": facet_field(n), "size": _FACET_SIZE}} for n in names}
         result = searcher.aggregate(query, aggs)
         return {n: {b["key"]: int(b["doc_count"]) for b in result[n]["buckets"]} for n in names}
+
+    def _ids_matching(self, head: str, suffix: tuple[str, ...]) -> Any:
+        """Ids made of `head` (a regex) followed by one character of each class."""
+        return tantivy.Query.regex_query(self._schema, "id", f"(?s){head}{''.join(suffix)}")
 
     def _snippets(self, searcher: tantivy.Searcher, query: Any) -> Any:
         if query is None:
