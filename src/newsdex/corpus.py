@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from newsdex.dedup import StoryIndex
+from newsdex.dedup import Features, StoryIndex
 from newsdex.errors import (
     ArticleNotFoundError,
     IndexCorruptError,
@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3
 STORIES_FILE = "stories.sqlite"
+STORY_BATCH = 200
+"""Articles whose story linking `add` defers and does together (`StoryIndex.prepare`)."""
 META_FILE = "newsdex.json"
 ENGINE_DIR = "engine"
 
@@ -84,6 +86,8 @@ class Corpus:
         self._stories: StoryIndex | None = None
         self._pending: dict[str, Article] = {}
         """Articles added since the last commit: the engine cannot return them yet."""
+        self._unclustered: list[tuple[Article, Features | None]] = []
+        """Articles added, their features computed, not yet linked into their stories."""
 
     @property
     def engine_name(self) -> str:
@@ -196,8 +200,9 @@ class Corpus:
     def add(self, articles: Article | Iterable[Article]) -> int:
         """Add or replace articles (by id); returns how many. Visible after `commit`.
 
-        In an index with stories, each article is put in its story cluster first, and
-        articles whose cluster changed because of it are rewritten."""
+        In an index with stories, each article is put in its story cluster, and articles
+        whose cluster changed because of it are rewritten: a batch at a time, at the
+        latest on `commit` (or before a `delete`), as the engine's writes are."""
         batch = [articles] if isinstance(articles, Article) else list(articles)
         self.lock()
         stories = self._story_index()
@@ -205,17 +210,30 @@ class Corpus:
             for article in batch:
                 self.engine.add([article])
             return len(batch)
-        for article, assignment in zip(batch, stories.add_many(batch), strict=True):
+        self._unclustered.extend(zip(batch, stories.prepare(batch), strict=True))
+        if len(self._unclustered) >= STORY_BATCH:
+            self._cluster_pending()
+        return len(batch)
+
+    def _cluster_pending(self) -> None:
+        """Put the articles added since the last call in their stories, and into the
+        engine (see `StoryIndex.prepare` for why in batches)."""
+        stories = self._story_index()
+        if stories is None or not self._unclustered:
+            return
+        pending, self._unclustered = self._unclustered, []
+        assignments = stories.add_prepared(pending)
+        for (article, _), assignment in zip(pending, assignments, strict=True):
             if assignment.duplicate_of:  # the same body under another id: stored once
                 continue
             article = dataclasses.replace(article, cluster=assignment.cluster)
             self._recluster(assignment.moved)
             self.engine.add([article])
             self._pending[article.id] = article  # only re-clustering needs these
-        return len(batch)
 
     def delete(self, ids: str | Sequence[str]) -> None:
         self.lock()
+        self._cluster_pending()  # in the order they were asked for
         batch = [ids] if isinstance(ids, str) else list(ids)
         self.engine.delete(batch)
         stories = self._story_index()
@@ -248,6 +266,7 @@ class Corpus:
     def commit(self) -> None:
         """Stories, engine, then the file state: a crash between them repeats a batch,
         whose articles the story index then finds already in place."""
+        self._cluster_pending()
         if self._stories is not None:
             self._stories.save(self.path / STORIES_FILE)
         self.engine.commit()

@@ -547,22 +547,34 @@ class StoryIndex:
         return self.add_many([article])[0]
 
     def add_many(self, articles: Sequence[Article]) -> list[Assignment]:
-        """`add` for a batch, features computed together (`many_features`).
+        """`add` for a batch, features computed together (`many_features`)."""
+        return self.add_prepared(list(zip(articles, self.prepare(articles), strict=True)))
 
-        An article this index already holds with the same text, headline, summary and
-        date (a file read again, a wire story carried word for word under the same id)
-        skips the features altogether: they are what makes clustering cost anything,
-        and they would come out equal. Which articles those are is remembered for this
-        process only (a fingerprint per id), so after a reload they are computed once."""
-        inputs = [_fingerprint(article) for article in articles]
-        known = [self._inputs.get(a.id) == f for a, f in zip(articles, inputs, strict=True)]
-        computed = iter(many_features([a for a, k in zip(articles, known, strict=True) if not k]))
+    def prepare(self, articles: Sequence[Article]) -> list[Features | None]:
+        """The features of each article, for `add_prepared`; None for an article this
+        index already holds with the same text, headline, summary and date (a file read
+        again, a wire story carried word for word under the same id): features are what
+        makes clustering cost anything, and they would come out equal. Which articles
+        those are is remembered for this process only (a fingerprint per id), so after a
+        reload they are computed once.
+
+        Computing features touches only the article; linking it (`add_prepared`) walks
+        the whole index. Callers that add one article at a time, between extractions,
+        prepare each at once and link them in batches, so neither work evicts the
+        other's memory from the processor's caches on every article."""
+        held = [self._inputs.get(a.id) == _fingerprint(a) for a in articles]
+        computed = iter(many_features([a for a, h in zip(articles, held, strict=True) if not h]))
+        return [None if h else next(computed) for h in held]
+
+    def add_prepared(self, prepared: Sequence[tuple[Article, Features | None]]) -> list[Assignment]:
+        """Add articles with their `prepare`d features, in order."""
         found = []
-        for article, fingerprint, held in zip(articles, inputs, known, strict=True):
-            if held:
+        for article, item in prepared:
+            fingerprint = _fingerprint(article)
+            if item is None and self._inputs.get(article.id) == fingerprint:
                 found.append(self._unchanged(article.id))
                 continue
-            assignment = self.add_features(next(computed))
+            assignment = self.add_features(item or features(article))
             if assignment.duplicate_of is None:
                 self._inputs[article.id] = fingerprint
             found.append(assignment)
