@@ -373,3 +373,11 @@ def test_any_order_of_adds_and_removes_keeps_a_partition(ops: list) -> None:
     for cluster in index.clusters():
         assert all(index.cluster_of(i) == cluster for i in index.members(cluster))
     assert dedup.StoryIndex.from_state(index.to_state()).to_state() == index.to_state()
+
+
+def test_recent_word_hashes_stay_bounded() -> None:
+    texts = [f"text number {n}" for n in range(dedup._RECENT_TEXTS + 50)]
+    for text in texts:
+        dedup.word_hashes(text)
+    assert len(dedup._recent_words) <= dedup._RECENT_TEXTS
+    assert dedup.word_hashes(texts[-1]) is dedup.word_hashes(texts[-1])

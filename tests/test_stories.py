@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, SEEDS
 
-from newsdex import Article, Corpus, index_paths
+from newsdex import Article, Corpus, index_paths, load_article
 from newsdex.cli import cli
 
 REUTERS = "000_323cd50c165473e5.txt"
@@ -162,3 +162,27 @@ def test_counts_beyond_tantivys_bucket_limit_are_exact(tmp_path: Path) -> None:
     assert sum(found.facets["source"].values()) == len(articles)  # each story in one source
     assert found.facets["source"]["s0"] == 2 and found.facets["source"]["s60"] == 1
     assert [hit.more for hit in found.hits] == [1, 1, 1]
+
+
+def test_adds_and_deletes_before_a_commit_apply_in_order(tmp_path: Path) -> None:
+    """Stories are linked in batches: a delete, a re-add and more articles than a batch
+    between two commits come out as if each had been applied at once."""
+    seeds = [load_article(path) for path in sorted(SEEDS.glob("*.txt"))]
+    others = [
+        Article(id=f"x{n}", headline=f"Unrelated {n}", body=f"Filler story number {n} here.")
+        for n in range(250)
+    ]
+    with Corpus.open(tmp_path / "index") as corpus:
+        corpus.add(seeds[0])
+        corpus.delete(seeds[0].id)  # before it was linked
+        corpus.add([seeds[1], *others, seeds[0]])
+        corpus.commit()
+        assert len(corpus) == 252
+        first, second = (corpus.get(s.id).cluster for s in seeds)
+        assert first == second  # the two seeds are one story
+        assert corpus.search("", count="stories", limit=1).stories == 251
+        corpus.delete(seeds[1].id)
+        corpus.add(seeds[1])
+        corpus.commit()
+        assert corpus.get(seeds[1].id).cluster == corpus.get(seeds[0].id).cluster
+        assert len(corpus) == 252

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from newsdex.dedup import Features, StoryIndex
+from newsdex.dedup import StoryIndex
 from newsdex.errors import (
     ArticleNotFoundError,
     IndexCorruptError,
@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 3
 STORIES_FILE = "stories.sqlite"
 STORY_BATCH = 200
-"""Articles whose story linking `add` defers and does together (`StoryIndex.prepare`)."""
+"""Articles `add` collects before putting them in their stories together."""
 META_FILE = "newsdex.json"
 ENGINE_DIR = "engine"
 
@@ -86,8 +86,8 @@ class Corpus:
         self._stories: StoryIndex | None = None
         self._pending: dict[str, Article] = {}
         """Articles added since the last commit: the engine cannot return them yet."""
-        self._unclustered: list[tuple[Article, Features | None]] = []
-        """Articles added, their features computed, not yet linked into their stories."""
+        self._unclustered: list[Article] = []
+        """Articles added but not yet put in their stories (`StoryIndex.add_many`)."""
 
     @property
     def engine_name(self) -> str:
@@ -210,20 +210,19 @@ class Corpus:
             for article in batch:
                 self.engine.add([article])
             return len(batch)
-        self._unclustered.extend(zip(batch, stories.prepare(batch), strict=True))
+        self._unclustered.extend(batch)
         if len(self._unclustered) >= STORY_BATCH:
             self._cluster_pending()
         return len(batch)
 
     def _cluster_pending(self) -> None:
         """Put the articles added since the last call in their stories, and into the
-        engine (see `StoryIndex.prepare` for why in batches)."""
+        engine (see `StoryIndex.add_many` for why in batches)."""
         stories = self._story_index()
         if stories is None or not self._unclustered:
             return
         pending, self._unclustered = self._unclustered, []
-        assignments = stories.add_prepared(pending)
-        for (article, _), assignment in zip(pending, assignments, strict=True):
+        for article, assignment in zip(pending, stories.add_many(pending), strict=True):
             if assignment.duplicate_of:  # the same body under another id: stored once
                 continue
             article = dataclasses.replace(article, cluster=assignment.cluster)
