@@ -51,10 +51,12 @@ same story by reading both, 1 not (two Ascom press releases with one dateline); 
 page joins the seeds. Cosine, not overlap with the smaller set: a page whose summary held
 180 terms otherwise linked to an unrelated one.
 
-Cost (bench/stories_cost.py): `many_features` works on a whole batch (one datasketch
-`MinHash.generator`, its permutations drawn once per process); the sqlite file stores one
-row per article and one per link, so a link does not rewrite its articles. The measured
-figures are in bench/stories_cost.py's docstring.
+Cost (bench/stories_cost.py): the corpus hands articles over in batches (`add_many`),
+features and links computed together, which keeps the extractor's and the index's data
+in the processor's caches in turn; an article already held unchanged skips its features;
+a body's word hashes, computed for its id, are reused; shingles go to datasketch as one
+array; the sqlite file stores one row per article and one per link, so a link does not
+rewrite its articles. The measured figures are in bench/stories_cost.py's docstring.
 
 Cluster ids are stable: a cluster is named after its first article (lowest insertion
 number); when clusters merge, the oldest name wins; when the founder is removed the cluster
