@@ -371,8 +371,10 @@ def pipeline_us(data: Path) -> float:
 
 
 def cost_table(c: dict[str, float], count: int) -> tuple[str, float]:
+    """The cost rows, and clustering's share of indexing (extraction + engine): the
+    issue's target. End to end at 100,000 files, bench/stories_cost.py measures it."""
     ours = c["features"] + c["add"]
-    ratio = ours / c["tantivy"]
+    ratio = ours / (c["pipeline"] + c["tantivy"])
     rows = [
         ["many_features() per 1,000 (signature, key, terms)", f"{c['features']:.1f}"],
         ["StoryIndex.add_features()", f"{c['add']:.1f}"],
@@ -380,11 +382,11 @@ def cost_table(c: dict[str, float], count: int) -> tuple[str, float]:
         ["StoryIndex.remove() (1,000 sampled)", f"{c['remove']:.1f}"],
         ["tantivy build_index (add + commit)", f"{c['tantivy']:.1f}"],
         ["load_article on AEB text pages", f"{c['pipeline']:.1f}"],
-        ["ratio clustering / tantivy", f"{ratio:.2f}"],
         [
-            "ratio clustering / (load_article + tantivy)",
-            f"{ours / (c['pipeline'] + c['tantivy']):.3f}",
+            "ratio clustering / tantivy alone (already-extracted articles)",
+            f"{ours / c['tantivy']:.2f}",
         ],
+        ["ratio clustering / (load_article + tantivy)", f"{ratio:.3f}"],
         ["links among the synthetic articles", f"{c['links']:,.0f}"],
     ]
     return format_table([f"cost at {count:,} articles", "µs/article"], rows), ratio
@@ -427,8 +429,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             len(story["seed_cluster"]) == 2,
         ),
         (
-            f"clustering <= {COST_TARGET:.0%} of tantivy indexing",
-            f"{ratio:.2f}",
+            f"clustering <= {COST_TARGET:.0%} of indexing (load_article + tantivy)",
+            f"{ratio:.3f}",
             ratio <= COST_TARGET,
         ),
     ]
