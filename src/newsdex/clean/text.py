@@ -390,7 +390,7 @@ def vocab_kind(
     tokens = _WORD.findall(low) if tokens is None else tokens
     if not _may_be_vocab(text, low, tokens):
         return "", ""
-    seen = _Seen(low, tokens, frozenset(tokens))
+    seen = _new_tuple(_Seen, (low, tokens, frozenset(tokens)))
     for kind, reason, test in _RULES_FOR_WORDS[words]:
         if test(text, seen, words):
             return kind, reason
@@ -403,11 +403,11 @@ def _may_be_vocab(text: str, low: str, tokens: Sequence[str]) -> bool:
     instead of going through every rule."""
     return bool(
         not _VOCAB_WORDS.isdisjoint(tokens)
-        or _VOCAB_START.match(low)
         or "\u00a9" in low
         or _ANY_DIGIT.search(low)
         or low.endswith(_TOGGLE_ENDS)
         or text.rstrip().endswith(")")
+        or _VOCAB_START.match(low)  # the costliest test last
     )
 
 
