@@ -186,3 +186,13 @@ def test_adds_and_deletes_before_a_commit_apply_in_order(tmp_path: Path) -> None
         corpus.commit()
         assert corpus.get(seeds[1].id).cluster == corpus.get(seeds[0].id).cluster
         assert len(corpus) == 252
+
+
+def test_a_reader_never_reads_the_story_file(index: Path) -> None:
+    """A reader opens, searches and closes without touching stories.sqlite, which a
+    writer in another process may be rewriting (a reader's close once loaded it and met
+    half a write)."""
+    (index / "stories.sqlite").write_bytes(b"half-written by another process" * 10)
+    with Corpus.open(index, create=False) as corpus:
+        assert corpus.search("lavrov", collapse=True).total >= 1
+        assert corpus.timeline("lavrov", count="stories")

@@ -218,8 +218,10 @@ class Corpus:
     def _cluster_pending(self) -> None:
         """Put the articles added since the last call in their stories, and into the
         engine (see `StoryIndex.add_many` for why in batches)."""
+        if not self._unclustered:  # a reader's commit must not even load the stories
+            return
         stories = self._story_index()
-        if stories is None or not self._unclustered:
+        if stories is None:
             return
         pending, self._unclustered = self._unclustered, []
         for article, assignment in zip(pending, stories.add_many(pending), strict=True):

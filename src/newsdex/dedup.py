@@ -927,8 +927,9 @@ class StoryIndex:
         target = Path(path)
         if not target.exists():
             return cls()
-        db = sqlite3.connect(target)
+        db = sqlite3.connect(target, isolation_level=None)
         try:
+            db.execute("BEGIN")  # one snapshot for all three reads, whatever a writer does
             (meta,) = db.execute("SELECT value FROM story_meta WHERE name = 'state'").fetchone()
             state = json.loads(meta)
             _check_version(state.get("version"))
