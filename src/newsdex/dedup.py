@@ -169,9 +169,10 @@ def word_hashes(text: str) -> np.ndarray:
     style and spacing ignored: what syndication and copy-paste change). Article ids come
     from it (`body_key`), so it must never change.
 
-    The last text's hashes are kept: the pipeline hashes a body for the article's id and,
-    moments later, the story index hashes the same body for its features (155 µs each on
-    an 8 KB page). The check is by identity, so an equal but distinct string is hashed.
+    The hashes of the last `_RECENT_TEXTS` texts are kept: the pipeline hashes a body for
+    the article's id and, a batch later, the story index hashes the same body for its
+    features (155 µs each on an 8 KB page). The check is by identity, so an equal but
+    distinct string is hashed again.
     """
     known = _recent_words.get(id(text))
     if known is not None and known[0] is text:
@@ -282,7 +283,8 @@ def _as_is(values: np.ndarray) -> np.ndarray:
 def signature(article: Article) -> LeanMinHash:
     """The MinHash of the article's body shingles (the headline is left out: a copy
     often gets a new one)."""
-    return signature_from_bytes(features(article).hashvalues)
+    minhash = next(_minhashes([shingle_hashes(word_hashes(article.body))]))
+    return signature_from_bytes(signature_bytes(minhash))
 
 
 def signature_bytes(minhash: MinHash) -> bytes:

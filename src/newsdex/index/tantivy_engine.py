@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -306,17 +307,15 @@ class TantivyEngine(Engine):
                     f"too many distinct values of {', '.join(names)} among the matches to "
                     "count; narrow the query with filters"
                 ) from exc
-        merged: dict[str, dict[str, int]] = {n: {} for n in names}
         parts = [self._facets(searcher, query, names, (c, *suffix)) for c in _ID_CHARACTERS]
         if suffix:  # the id that is the suffix alone, with no character before it
             alone = self._p.boolean([query, self._ids_matching("", suffix)], [], [])
             parts.append(self._aggregate(searcher, alone, names))
+        merged = {n: Counter[str]() for n in names}
         for part in parts:
             for name, counts in part.items():
-                into = merged[name]
-                for key, count in counts.items():
-                    into[key] = into.get(key, 0) + count
-        return merged
+                merged[name].update(counts)  # the parts hold disjoint articles: counts add
+        return {n: dict(counts) for n, counts in merged.items()}
 
     @staticmethod
     def _aggregate(searcher: Any, query: Any, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
