@@ -17,7 +17,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -388,27 +388,33 @@ def vocab_kind(
     if low is None:
         low = text.lower()
     tokens = _WORD.findall(low) if tokens is None else tokens
-    if not _may_be_vocab(text, low, tokens):
+    rules = _rules_that_may_fire(text, low, tokens, words)
+    if not rules:
         return "", ""
     seen = _new_tuple(_Seen, (low, tokens, frozenset(tokens)))
-    for kind, reason, test in _RULES_FOR_WORDS[words]:
+    for kind, reason, test in rules:
         if test(text, seen, words):
             return kind, reason
     return "", ""
 
 
-def _may_be_vocab(text: str, low: str, tokens: Sequence[str]) -> bool:
-    """False when no vocabulary rule can fire: none of the phrases they start with, no
-    word or sign they need, no digit. Most lines leave after these few C-speed tests
+def _rules_that_may_fire(
+    text: str, low: str, tokens: Sequence[str], words: int
+) -> tuple[tuple[str, str, _VocabTest], ...]:
+    """The vocabulary rules worth trying: none without one of the phrases they start
+    with, a word or sign they need, or a digit; only the date rule when a digit is all
+    there is (a number in a sentence). Most lines leave after these few C-speed tests
     instead of going through every rule."""
-    return bool(
+    if (
         not _VOCAB_WORDS.isdisjoint(tokens)
         or "\u00a9" in low
-        or _ANY_DIGIT.search(low)
+        or "(c)" in low
         or low.endswith(_TOGGLE_ENDS)
         or text.rstrip().endswith(")")
         or _VOCAB_START.match(low)  # the costliest test last
-    )
+    ):
+        return _RULES_FOR_WORDS[words]
+    return _DIGIT_RULES_FOR_WORDS[words] if _ANY_DIGIT.search(low) else ()
 
 
 class _Seen(NamedTuple):
@@ -418,6 +424,10 @@ class _Seen(NamedTuple):
     tokens: Sequence[str]
     words: frozenset[str]
     """The distinct tokens: one set test rules out most of a regex's work."""
+
+
+_VocabTest = Callable[[str, _Seen, int], bool]
+"""A vocabulary rule: (line text, its lower-cased text and tokens, word count) -> fires."""
 
 
 def _is_comments(text: str, seen: _Seen, words: int) -> bool:
@@ -548,6 +558,10 @@ _RULES_FOR_WORDS = tuple(
 )
 """Per word count, the rules that can fire: a body sentence of 50 words is tried by two
 rules, not ten (each test starts by refusing longer lines, but a call is not free)."""
+_DIGIT_RULES_FOR_WORDS = tuple(
+    tuple(rule for rule in rules if rule[2] is _is_dateline) for rules in _RULES_FOR_WORDS
+)
+"""The rules that can fire on a line whose only vocabulary is a digit: the date line."""
 
 
 def line_weight(line: Line) -> float:
@@ -1138,7 +1152,8 @@ class _Wording(NamedTuple):
     shape: list[float]
     """The `_TEXT_NAMES` features except the two overlaps."""
     words: frozenset[str]
-    long_words: frozenset[str]
+    long_words: int
+    """How many of `words` have four letters or more (the page's topic words all do)."""
 
 
 def _wording(line: Line) -> _Wording:
@@ -1178,7 +1193,9 @@ def _wording(line: Line) -> _Wording:
         ours / n,
         min(1.0, upper / n),
     ]
-    return _Wording(shape, words, frozenset([t for t in words if len(t) >= 4]))
+    lengths = list(map(len, words))  # counted at C speed, not word by word in Python
+    short = lengths.count(1) + lengths.count(2) + lengths.count(3)
+    return _Wording(shape, words, len(lengths) - short)
 
 
 def _marks(head: str) -> tuple[int, int, bool]:
@@ -1204,7 +1221,7 @@ def _overlap(page: _Page, wording: _Wording, j: int) -> list[float]:
     words, long_words = wording.words, wording.long_words
     title = len(words & page.title) / len(words) if page.title and words else 0.0
     topic = page.topic[1] if page.kept[j] else page.topic[0]
-    return [title, len(long_words & topic) / len(long_words) if long_words else 0.0]
+    return [title, len(words & topic) / long_words if long_words else 0.0]
 
 
 def _group_rows(found: RulePass, index: list[int], wanted: list[int]) -> list[list[float]]:
