@@ -256,7 +256,7 @@ def test_teasers_with_the_headline_run_into_the_text_are_related_links() -> None
         "Customers Leave Without Paying $690 Bill At Troy SteakhouseA party of six left "
         "Ruth's Chris Steakhouse in Troy without paying."
     )
-    assert describe(1, teaser).vocab == "related"
+    assert describe(teaser).vocab == "related"
     for prose in (
         "Singer-guitarists Tom Johnston and Patrick Simmons, singer-keyboardist McDonald, "
         "and the rest of the band played on.",
@@ -264,7 +264,7 @@ def test_teasers_with_the_headline_run_into_the_text_are_related_links() -> None
         "Kea have confirmed the find.",
         "Apple plans to release a new 13-inch MacBook Pro with a scissor switch keyboard.",
     ):
-        assert describe(1, prose).vocab == ""
+        assert describe(prose).vocab == ""
 
 
 def test_vocabulary_rules_skipped_by_word_count_could_not_have_fired() -> None:

@@ -12,13 +12,16 @@ headers, "By X" bylines, "Photo:" credits, copyright lines), never a site's name
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import accumulate, chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -224,9 +227,9 @@ _HEADER_BONUS = 500.0
 
 class Line(NamedTuple):
     """One normalised input line with the features every rule looks at (a named tuple:
-    a page makes one per line, and a tuple is several times cheaper to build)."""
+    a page makes one per distinct line, and a tuple is several times cheaper to build).
+    It does not know its place: repeated lines, on a page or across pages, share one."""
 
-    number: int
     text: str
     words: int
     chars: int
@@ -236,7 +239,8 @@ class Line(NamedTuple):
     """Kind suggested by vocabulary alone (`""` when none)."""
     reason: str
     tokens: tuple[str, ...]
-    """Lower-cased word tokens of the first `_CAP` characters. A tuple, not a list: a
+    """Lower-cased word tokens of the first `_CAP` characters (of a long ASCII line, the
+    first `_KEPT_TOKENS`: `_ascii_tokens`). A tuple, not a list: a
     line then holds no mutable object, so the garbage collector stops tracking it after
     one look (a corpus run keeps thousands in `_SEEN_LINES`, and every full collection
     walked them all)."""
@@ -295,14 +299,12 @@ def describe_all(texts: list[str]) -> list[Line]:
         seen.clear()
     page: dict[str, Line] = {}
     lines = []
-    for number, text in enumerate(texts, start=1):
-        known = page.get(text) or seen.get(text)
+    for text in texts:
+        known = seen.get(text) or page.get(text)
         if known is None:
-            known = describe(number, text)
-            if len(text) <= _SEEN_MAX_CHARS:
-                seen[text] = known
-        page[text] = known
-        lines.append(known if known.number == number else _renumber(known, number))
+            known = describe(text)
+            (seen if len(text) <= _SEEN_MAX_CHARS else page)[text] = known
+        lines.append(known)
     return lines
 
 
@@ -311,12 +313,7 @@ def forget_seen_lines() -> None:
     _SEEN_LINES.clear()
 
 
-def _renumber(line: Line, number: int) -> Line:
-    """Copy of `line` at another line number (positional: `_replace` costs twice as much)."""
-    return _new_tuple(Line, (number, *line[1:]))
-
-
-def describe(number: int, text: str) -> Line:
+def describe(text: str) -> Line:
     """Measure one line and name its boilerplate kind from vocabulary, if any.
 
     The lower-cased line and its tokens are computed here once and handed to every
@@ -324,18 +321,46 @@ def describe(number: int, text: str) -> Line:
     """
     head = text[:_CAP]
     low = head.lower()
-    tokens = tuple(_WORD.findall(low))
-    words = len(tokens) if head.isascii() or not _UNSPACED.search(head) else count_words(head)
+    if head.isascii():
+        raw = low.encode("ascii")
+        punct = len(raw) - len(raw.translate(None, _ASCII_PUNCT))
+        tokens, words = _ascii_tokens(low, raw)
+    else:
+        punct = len(_PUNCT.findall(head))
+        tokens = tuple(_WORD.findall(low))
+        words = count_words(head) if _UNSPACED.search(head) else len(tokens)
     if len(text) > _CAP:
         words += (len(text) - _CAP) // 6
     kind, reason = vocab_kind(head, words, low, tokens)
     if not kind and words >= _TEASER_WORDS and _is_teaser(head):
         kind, reason = "related", "teaser: a headline run into its text"
-    punct = len(_PUNCT.findall(head))
     end = bool(_SENTENCE_END.search(text[-20:]))
     prose = _is_prose(kind, punct, len(text), end)
-    fields = (number, text, words, len(text), punct, end, kind, reason, tokens, prose)
+    fields = (text, words, len(text), punct, end, kind, reason, tokens, prose)
     return _new_tuple(Line, fields)
+
+
+_ASCII_PUNCT = b".,;:!?"
+"""`_PUNCT`'s ASCII characters, deleted from an ASCII line to count them."""
+_TOKEN_SPAN = 600
+_KEPT_TOKENS = 64
+"""An ASCII line longer than `_TOKEN_SPAN` characters with more than `_KEPT_TOKENS` tokens
+in them keeps only those: no rule reads further than the 60th word."""
+_WORD_MAP = bytes(ord("a") if b < 128 and _WORD.match(chr(b)) else ord(" ") for b in range(256))
+"""ASCII word characters (`\\w`) to "a", others to a space: a word is then " a"."""
+
+
+def _ascii_tokens(low: str, raw: bytes) -> tuple[tuple[str, ...], int]:
+    """Tokens and word count of a lower-cased ASCII line (`raw`: its bytes). A long line's
+    words are counted by mapping its bytes, without making a string of each word, and
+    only its first `_KEPT_TOKENS` tokens are kept (paragraphs: a tenth of a page's work)."""
+    if len(raw) > _TOKEN_SPAN:
+        first = _WORD.findall(low, 0, _TOKEN_SPAN)
+        if len(first) > _KEPT_TOKENS:
+            mapped = raw.translate(_WORD_MAP)
+            return tuple(first[:_KEPT_TOKENS]), mapped.count(b" a") + mapped.startswith(b"a")
+    tokens = tuple(_WORD.findall(low))
+    return tokens, len(tokens)
 
 
 def _is_prose(vocab: str, punct: int, chars: int, sentence_end: bool) -> bool:
@@ -725,8 +750,10 @@ def decisions_of(found: RulePass) -> tuple[LineDecision, ...]:
     """One `LineDecision` per line from final labels."""
     make = _new_tuple
     return tuple(
-        make(LineDecision, (line.number, line.text, kind == "body", kind, reason))
-        for line, (kind, reason) in zip(found.lines, found.labels, strict=True)
+        make(LineDecision, (number, line.text, kind == "body", kind, reason))
+        for number, (line, (kind, reason)) in enumerate(
+            zip(found.lines, found.labels, strict=True), start=1
+        )
     )
 
 
@@ -879,8 +906,10 @@ def _summary_by_overlap(lines: list[Line], end: int, labels: Labels) -> None:
     first = _first_body(labels, 0, end + 1)
     if first is None or any(kind == "summary" for kind, _ in labels):
         return
-    before = _neighbour(lines, first, -1, 0)
-    if before is None or labels[before.number - 1][0] not in _HEADER_KINDS:
+    before = first - 1
+    while before >= 0 and lines[before].vocab == "blank":
+        before -= 1
+    if before < 0 or labels[before][0] not in _HEADER_KINDS:
         return
     rest = [lines[i].text for i in range(first + 1, end + 1) if labels[i][0] == "body"]
     if len(rest) < 2 or not lines[first].prose:
@@ -1017,12 +1046,15 @@ class _Page:
 
     index: list[int]
     """Indices (into `RulePass.lines`) of the non-blank lines."""
+    lines: list[Line]
+    kinds: list[str]
+    """The non-blank lines and their rule labels (the passes below read them in turn)."""
     kept: list[float]
     """1.0 where the rules kept the non-blank line as body."""
     title: frozenset[str]
-    topic: tuple[frozenset[str], frozenset[str]]
+    topic: tuple[AbstractSet[str], AbstractSet[str]]
     """Long words of the kept text: those seen at least once, and at least twice."""
-    counts: dict[str, int]
+    counts: Counter[str]
     run: tuple[int, int]
     """First and last non-blank position inside the rule run ((n, n) when none)."""
 
@@ -1054,11 +1086,11 @@ def line_features(found: RulePass) -> tuple[list[int], list[list[float]]]:
     page = _page_facts(found)
     position = {i: j for j, i in enumerate(page.index)}
     wanted = [position[i] for i in chosen]
-    groups = _group_rows(found, page.index, wanted)
-    flow = _flow(found, page.index, wanted)
-    layout = _layout_rows(found, page, wanted)
+    groups = _group_rows(page, wanted)
+    flow = _flow(page, wanted)
+    layout = _layout_rows(page, wanted)
     n = len(page.index)
-    context = _context_rows(found, page.index, wanted)
+    context = _context_rows(page, wanted)
     shift = 2 - min(wanted)
     page_share = sum(page.kept) / n
     wording: dict[str, _Wording] = {}
@@ -1083,22 +1115,22 @@ def line_features(found: RulePass) -> tuple[list[int], list[list[float]]]:
 def _page_facts(found: RulePass) -> _Page:
     """Measure once what every line is compared with."""
     index = [i for i, line in enumerate(found.lines) if line.vocab != "blank"]
-    kept = [float(found.labels[i][0] == "body") for i in index]
-    counts: dict[str, int] = {}
-    topic: Counter[str] = Counter()
-    title: frozenset[str] = frozenset()
-    for i in index:
-        line, kind = found.lines[i], found.labels[i][0]
-        counts[line.text] = counts.get(line.text, 0) + 1
-        if kind == "body":
-            topic.update(line.tokens[:_TEXT_TOKENS])
-        elif kind == "headline" and not title:
-            title = frozenset(line.tokens)
-    inside = [j for j, i in enumerate(index) if found.start <= i <= found.end]
-    run = (inside[0], inside[-1]) if inside else (len(index), len(index))
-    once = frozenset(word for word in topic if len(word) >= 4)
-    twice = frozenset(word for word in once if topic[word] >= 2)
-    return _Page(index, kept, title, (once, twice), counts, run)
+    lines = [found.lines[i] for i in index]
+    kinds = [found.labels[i][0] for i in index]
+    kept = [float(kind == "body") for kind in kinds]
+    body = [line for line, kind in zip(lines, kinds, strict=True) if kind == "body"]
+    topic = Counter(chain.from_iterable(line.tokens[:_TEXT_TOKENS] for line in body))
+    title = next(
+        (frozenset(line.tokens) for line, kind in zip(lines, kinds, strict=True)
+         if kind == "headline" and line.tokens),
+        frozenset(),
+    )  # fmt: skip
+    first, last = bisect.bisect_left(index, found.start), bisect.bisect_right(index, found.end)
+    run = (first, last - 1) if first < last else (len(index), len(index))
+    once = {word for word in topic if len(word) >= 4}
+    twice = {word for word in once if topic[word] >= 2}
+    counts = Counter([line.text for line in lines])
+    return _Page(index, lines, kinds, kept, title, (once, twice), counts, run)
 
 
 def _place(found: RulePass, page: _Page, i: int, j: int) -> list[float]:
@@ -1125,17 +1157,17 @@ def _kinds(kind: str) -> list[float]:
     return _ONE_HOT.get(kind, _NO_KIND)
 
 
-def _context_rows(found: RulePass, index: list[int], wanted: list[int]) -> list[list[float]]:
+def _context_rows(page: _Page, wanted: list[int]) -> list[list[float]]:
     """The cheap features a line lends its neighbours (`_CONTEXT_NAMES`), for the span of
     non-blank lines the candidates reach (neighbour j + off of candidate j at row
     j + off + 2 - min(wanted)); rows beyond the page are zeros."""
     first, last = min(wanted) - 2, max(wanted) + 2
     rows = []
     for j in range(first, last + 1):
-        if not 0 <= j < len(index):
+        if not 0 <= j < len(page.lines):
             rows.append(_NO_CONTEXT)
             continue
-        line, kind = found.lines[index[j]], found.labels[index[j]][0]
+        line, kind = page.lines[j], page.kinds[j]
         rows.append(
             [
                 float(kind == "body"), float(line.prose), math.log1p(line.chars),
@@ -1224,22 +1256,22 @@ def _overlap(page: _Page, wording: _Wording, j: int) -> list[float]:
     return [title, len(words & topic) / long_words if long_words else 0.0]
 
 
-def _group_rows(found: RulePass, index: list[int], wanted: list[int]) -> list[list[float]]:
+def _group_rows(page: _Page, wanted: list[int]) -> list[list[float]]:
     """Per wanted line: size and prose share of its blank-delimited group, and the page's
     habit."""
     group_of: list[int] = []
     sizes: list[int] = []
     prose: list[int] = []
     previous = -2
-    for i in index:
+    for i, line in zip(page.index, page.lines, strict=True):
         if i != previous + 1:
             sizes.append(0)
             prose.append(0)
         sizes[-1] += 1
-        prose[-1] += found.lines[i].prose
+        prose[-1] += line.prose
         group_of.append(len(sizes) - 1)
         previous = i
-    single = sum(size == 1 for size in sizes) / len(index)
+    single = sizes.count(1) / len(page.index)
     rows = []
     for g in (group_of[j] for j in wanted):
         alone = float(sizes[g] == 1)
@@ -1247,23 +1279,25 @@ def _group_rows(found: RulePass, index: list[int], wanted: list[int]) -> list[li
     return rows
 
 
-def _shape_key(line: Line) -> tuple[int, bool, bool]:
-    """Coarse look of a line: list items, teasers and paragraphs each repeat one look."""
+def _shape_key(line: Line) -> int:
+    """Coarse look of a line (size, sentence end, leading digit, as one number): list
+    items, teasers and paragraphs each repeat one look."""
     words = line.words
     size = 0 if words <= 3 else 1 if words <= 8 else 2 if words <= 20 else 3 + line.prose
-    return size, line.sentence_end, line.text[:1].isdigit()
+    return size * 4 + line.sentence_end * 2 + line.text[:1].isdigit()
 
 
-def _shape_runs(found: RulePass, index: list[int], kept: list[float]) -> list[list[float]]:
+def _shape_runs(page: _Page) -> list[list[float]]:
     """Per line: length of its run of same-looking lines, the run's rule-kept share, and
     whether the run sits between kept lines (a list inside the article)."""
-    keys = [_shape_key(found.lines[i]) for i in index]
+    kept = page.kept
+    keys = list(map(_shape_key, page.lines))
     n = len(keys)
     rows: list[list[float]] = [[]] * n
     lo = 0
     while lo < n:
-        hi = lo + 1
-        while hi < n and keys[hi] == keys[lo]:
+        key, hi = keys[lo], lo + 1
+        while hi < n and keys[hi] == key:
             hi += 1
         size = hi - lo
         inside = float(size >= 2 and lo > 0 and hi < n and kept[lo - 1] > 0 and kept[hi] > 0)
@@ -1273,18 +1307,16 @@ def _shape_runs(found: RulePass, index: list[int], kept: list[float]) -> list[li
     return rows
 
 
-def _layout_rows(found: RulePass, page: _Page, wanted: list[int]) -> list[list[float]]:
+def _layout_rows(page: _Page, wanted: list[int]) -> list[list[float]]:
     """Per wanted line: shape run, place relative to the headline, and article-ending rows
     seen so far."""
-    index = page.index
-    runs = _shape_runs(found, index, page.kept)
-    head = next((j for j, i in enumerate(index) if found.labels[i][0] == "headline"), -1)
-    first = next((j for j, k in enumerate(page.kept) if k), len(index))
-    seen, count = [], 0
-    for j, i in enumerate(index):
-        if j > first and found.labels[i][0] in _END_KINDS:
-            count += 1
-        seen.append(count)
+    kinds = page.kinds
+    runs = _shape_runs(page)
+    head = kinds.index("headline") if "headline" in kinds else -1
+    first = kinds.index("body") if "body" in kinds else len(kinds)
+    ending = [kind in _END_KINDS for kind in kinds]
+    ending[: first + 1] = [False] * min(first + 1, len(kinds))
+    seen = list(accumulate(ending))
     rows = []
     for j in wanted:
         place = [float(j > head >= 0), math.log1p(abs(j - head)) if head >= 0 else 0.0]
@@ -1292,11 +1324,14 @@ def _layout_rows(found: RulePass, page: _Page, wanted: list[int]) -> list[list[f
     return rows
 
 
-def _flow(found: RulePass, index: list[int], wanted: list[int]) -> list[list[float]]:
+def _flow(page: _Page, wanted: list[int]) -> list[list[float]]:
     """Per wanted line: share of the rule-kept text above it, and how many widget/legal/related
     lines separate it from the kept text above and below (an article ends at such a row)."""
-    kept = [found.lines[i].chars if found.labels[i][0] == "body" else 0 for i in index]
-    boiler = [found.lines[i].vocab in _BOUNDARY_KINDS for i in index]
+    kept = [
+        line.chars if kind == "body" else 0
+        for line, kind in zip(page.lines, page.kinds, strict=True)
+    ]
+    boiler = [line.vocab in _BOUNDARY_KINDS for line in page.lines]
     total = sum(kept) or 1
     above, between = [], []
     count, running, seen = 0, 0, False
