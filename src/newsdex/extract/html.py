@@ -22,9 +22,6 @@ from newsdex.models import Extracted, Fields
 log = logging.getLogger(__name__)
 
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)]?(?:\s|$)")
-LANGUAGE_SAMPLE = 1500
-"""Characters of body given to language detection: plenty to tell, and cheap."""
-
 MIN_BODY_WORDS = 15
 LIST_ARTICLE_WORDS = 60
 """A body without sentences is still an article (a schedule, a results table) when
@@ -87,7 +84,7 @@ def complete_fields(fields: Fields, tree: HtmlElement, body: str, name: str) -> 
     updates: dict[str, Any] = {}
     if not fields.date or not fields.headline:
         updates.update(_from_text(fields, tree, name))
-    detected = detect_language(body[:LANGUAGE_SAMPLE])
+    detected = detect_language(body)  # reads the first few hundred characters
     if detected and detected != fields.language:
         updates["language"] = detected  # templates often hard-code lang="en"
     elif not fields.language:

@@ -24,8 +24,6 @@ _MIN_BODY_CHARS = 200
 _MIN_BODY_WORDS = 30
 _QUICK_COUNT_CHARS = 600
 _TITLE_LOOKAHEAD = 8
-_LANGUAGE_SAMPLE = 400
-"""Characters of body the language identifier reads: enough to tell, cheap to score."""
 _SECTION_REASON = "section label above the headline"
 
 
@@ -72,7 +70,7 @@ def extract_fields(decisions: tuple[LineDecision, ...], body: str, reference: dt
         date=publication_date(decisions, body, reference),
         source=site or _source_from(bylines, body, decisions),
         authors=_authors(bylines),
-        language=detect_language(body[:_LANGUAGE_SAMPLE]),
+        language=detect_language(body),
         section=title_section or _section_label(decisions),
         credit=_credit(decisions),
         summary=_first_text(decisions, "summary"),
