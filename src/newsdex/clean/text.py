@@ -18,7 +18,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import accumulate, chain
@@ -914,15 +914,16 @@ def _summary_by_overlap(lines: list[Line], end: int, labels: Labels) -> None:
     rest = [lines[i].text for i in range(first + 1, end + 1) if labels[i][0] == "body"]
     if len(rest) < 2 or not lines[first].prose:
         return
-    own = _grams(lines[first].text)
-    if own and len(own & _grams(" ".join(rest))) / len(own) >= 0.3:
+    own = set(_grams(lines[first].text))
+    # the body's 4-grams are streamed through a membership test, not gathered in a set
+    if own and len(own.intersection(_grams(" ".join(rest)))) / len(own) >= 0.3:
         labels[first] = ("summary", "standfirst repeated in the body")
 
 
-def _grams(text: str) -> set[tuple[str, ...]]:
+def _grams(text: str) -> Iterator[tuple[str, ...]]:
     """Lower-cased word 4-grams, for overlap between paragraphs."""
     words = _WORD.findall(text.lower()[:20000])
-    return set(zip(words, words[1:], words[2:], words[3:], strict=False))
+    return zip(words, words[1:], words[2:], words[3:], strict=False)
 
 
 def trim_link_tail(text: str) -> str:
