@@ -239,8 +239,7 @@ class Line(NamedTuple):
     """Kind suggested by vocabulary alone (`""` when none)."""
     reason: str
     tokens: tuple[str, ...]
-    """Lower-cased word tokens of the first `_CAP` characters (of a long ASCII line, the
-    first `_KEPT_TOKENS`: `_ascii_tokens`). A tuple, not a list: a
+    """Lower-cased word tokens of the first `_CAP` characters. A tuple, not a list: a
     line then holds no mutable object, so the garbage collector stops tracking it after
     one look (a corpus run keeps thousands in `_SEEN_LINES`, and every full collection
     walked them all)."""
@@ -324,7 +323,8 @@ def describe(text: str) -> Line:
     if head.isascii():
         raw = low.encode("ascii")
         punct = len(raw) - len(raw.translate(None, _ASCII_PUNCT))
-        tokens, words = _ascii_tokens(low, raw)
+        tokens = tuple(_WORD.findall(low))
+        words = len(tokens)
     else:
         punct = len(_PUNCT.findall(head))
         tokens = tuple(_WORD.findall(low))
@@ -342,25 +342,6 @@ def describe(text: str) -> Line:
 
 _ASCII_PUNCT = b".,;:!?"
 """`_PUNCT`'s ASCII characters, deleted from an ASCII line to count them."""
-_TOKEN_SPAN = 600
-_KEPT_TOKENS = 64
-"""An ASCII line longer than `_TOKEN_SPAN` characters with more than `_KEPT_TOKENS` tokens
-in them keeps only those: no rule reads further than the 60th word."""
-_WORD_MAP = bytes(ord("a") if b < 128 and _WORD.match(chr(b)) else ord(" ") for b in range(256))
-"""ASCII word characters (`\\w`) to "a", others to a space: a word is then " a"."""
-
-
-def _ascii_tokens(low: str, raw: bytes) -> tuple[tuple[str, ...], int]:
-    """Tokens and word count of a lower-cased ASCII line (`raw`: its bytes). A long line's
-    words are counted by mapping its bytes, without making a string of each word, and
-    only its first `_KEPT_TOKENS` tokens are kept (paragraphs: a tenth of a page's work)."""
-    if len(raw) > _TOKEN_SPAN:
-        first = _WORD.findall(low, 0, _TOKEN_SPAN)
-        if len(first) > _KEPT_TOKENS:
-            mapped = raw.translate(_WORD_MAP)
-            return tuple(first[:_KEPT_TOKENS]), mapped.count(b" a") + mapped.startswith(b"a")
-    tokens = tuple(_WORD.findall(low))
-    return tokens, len(tokens)
 
 
 def _is_prose(vocab: str, punct: int, chars: int, sentence_end: bool) -> bool:
