@@ -311,3 +311,17 @@ def test_line_marks_count_like_the_regexes(head: str) -> None:
         bool(cleaner._SEPARATOR.search(head)),
     )
     assert cleaner._marks(head) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aZ09_ .,;:!?'-\t\u00e9\u2019\u0416"), max_size=60)
+    | st.text(max_size=60)
+)
+def test_line_tokens_and_punctuation_count_like_the_regexes(line: str) -> None:
+    """An ASCII line's tokens and punctuation, counted on its bytes, equal the regexes'."""
+    from newsdex.clean import text as cleaner
+
+    described = cleaner.describe(line)
+    assert described.tokens == tuple(cleaner._WORD.findall(line.lower()))
+    assert described.punct == len(cleaner._PUNCT.findall(line))

@@ -323,7 +323,7 @@ def describe(text: str) -> Line:
     if head.isascii():
         raw = low.encode("ascii")
         punct = len(raw) - len(raw.translate(None, _ASCII_PUNCT))
-        tokens = tuple(_WORD.findall(low))
+        tokens = tuple(raw.translate(_ASCII_WORDS).decode("ascii").split())
         words = len(tokens)
     else:
         punct = len(_PUNCT.findall(head))
@@ -342,6 +342,9 @@ def describe(text: str) -> Line:
 
 _ASCII_PUNCT = b".,;:!?"
 """`_PUNCT`'s ASCII characters, deleted from an ASCII line to count them."""
+_ASCII_WORDS = bytes(b if b < 128 and _WORD.match(chr(b)) else ord(" ") for b in range(256))
+"""Keeps `_WORD`'s ASCII characters and blanks the rest: splitting an ASCII line mapped
+so gives `_WORD.findall`'s tokens at half the cost."""
 
 
 def _is_prose(vocab: str, punct: int, chars: int, sentence_end: bool) -> bool:
