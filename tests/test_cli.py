@@ -186,6 +186,16 @@ def test_clean_explain_shows_each_line(runner: CliRunner) -> None:
     assert any(" - comments " in line and "Neanderthal Chief" in line for line in lines)
 
 
+def test_clean_explain_shows_why_a_page_is_not_an_article(runner: CliRunner) -> None:
+    menu = "Home\nWorld\nSports\n\nContact us\nPrivacy Policy\n"
+    result = runner.invoke(cli, ["clean", "-", "--explain"], input=menu)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(menu.splitlines())
+    assert lines[0].split()[:3] == ["1", "-", "navigation"]
+    assert "too little running prose" in result.stderr
+
+
 def test_usage_error_exits_non_zero(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["search", "x", "--sort", "size"])
     assert result.exit_code == 2

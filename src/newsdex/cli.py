@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 
 import click
 
+from newsdex.clean.text import clean_lines
 from newsdex.corpus import Corpus, default_index_path
-from newsdex.errors import NewsdexError
+from newsdex.errors import NewsdexError, NotAnArticle
 from newsdex.index import DEFAULT_ENGINE, ENGINES
 from newsdex.load import STDIN_NAME, document_from_bytes, read_document
-from newsdex.models import Article, Hit, RawDocument, SearchResult
+from newsdex.models import Article, Hit, LineDecision, RawDocument, SearchResult
 from newsdex.pipeline import (
     IndexReport,
     Problem,
@@ -532,30 +533,38 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 @output_options
 @_fail_cleanly
 def clean(file: str, explain: bool, as_json: bool) -> None:
-    """Print what newsdex keeps of FILE and the fields it finds, without indexing."""
+    """Print what newsdex keeps of FILE and the fields it finds, without indexing.
+
+    With --explain, a copied page that holds no article still shows its lines, so the
+    reason printed after them can be checked; the exit code is then 1."""
     doc = _read_one(file)
-    extracted = extract_document(doc)
-    article = build_article(doc, extracted)
+    try:
+        extracted = extract_document(doc)
+    except NotAnArticle:
+        if explain and doc.kind != "html":
+            _print_decisions(clean_lines(doc.text), as_json)
+        raise
     if explain:
-        for d in extracted.decisions:
-            if as_json:
-                _echo_json(
-                    {
-                        "line": d.number,
-                        "keep": d.keep,
-                        "kind": d.kind,
-                        "reason": d.reason,
-                        "text": d.text,
-                    }
-                )
-            else:
-                mark = "+" if d.keep else "-"
-                click.echo(f"{d.number:>4} {mark} {d.kind:<10} {d.text}")
+        _print_decisions(extracted.decisions, as_json)
         return
+    article = build_article(doc, extracted)
     if as_json:
         _echo_json(article.to_dict())
     else:
         _print_article(article)
+
+
+def _print_decisions(decisions: tuple[LineDecision, ...], as_json: bool) -> None:
+    """One line (or JSON object) per input line: kept or not, its kind, its text."""
+    for d in decisions:
+        if as_json:
+            _echo_json(
+                {"line": d.number, "keep": d.keep, "kind": d.kind, "reason": d.reason,
+                 "text": d.text}
+            )  # fmt: skip
+        else:
+            mark = "+" if d.keep else "-"
+            click.echo(f"{d.number:>4} {mark} {d.kind:<10} {d.text}")
 
 
 def _read_one(file: str) -> RawDocument:
