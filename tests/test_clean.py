@@ -325,3 +325,22 @@ def test_line_tokens_and_punctuation_count_like_the_regexes(line: str) -> None:
     described = cleaner.describe(line)
     assert described.tokens == tuple(cleaner._WORD.findall(line.lower()))
     assert described.punct == len(cleaner._PUNCT.findall(line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["about", "ABOUT", "\u00dcber", "Sobre", "\u00c0 propos de", "Acerca de", "Abou",
+         "A proposito di", "\u041e\u0431 \u0430\u0432\u0442\u043e\u0440\u0435"]
+    ),
+    st.sampled_from([" ", "  ", "\t", ""]),
+    st.sampled_from(["the author", "Me", "Jane Doe", "JANE DOE", "the writers", "x"]),
+)  # fmt: skip
+def test_bio_header_needs_its_first_word(phrase: str, space: str, rest: str) -> None:
+    """Lines whose first token is not one a bio header starts with skip the regex: every
+    line it matches has one."""
+    from newsdex.clean import text as cleaner
+
+    line = phrase + space + rest
+    if cleaner._BIO_HEADER.match(line):
+        assert cleaner.describe(line).tokens[0] in cleaner._BIO_FIRST_WORDS

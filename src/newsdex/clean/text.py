@@ -478,6 +478,8 @@ def _is_relative_age(text: str, seen: _Seen, words: int) -> bool:
 
 
 _POST_CREDIT = re.compile(r"^[\u2014\u2013-]\s*\S.{0,80}\(@\w+\)\s")
+_DASHES = ("\u2014", "\u2013", "-")
+"""The characters `_POST_CREDIT` starts with."""
 """The signature under an embedded social-media post: "\u2014 Jane Doe (@jane) November 18,
 2019". Its date is the post's, not the article's."""
 
@@ -1623,7 +1625,9 @@ def keep_post_signatures(found: RulePass) -> None:
     publication date, since it no longer counts as a date line)."""
     lines, labels = found.lines, found.labels
     for i, line in enumerate(lines):
-        if labels[i][0] == "body" or not _POST_CREDIT.match(line.text):
+        if not line.text.startswith(_DASHES) or labels[i][0] == "body":
+            continue  # a C-speed test first: the regex below on every line cost more
+        if not _POST_CREDIT.match(line.text):
             continue
         above = _nearest_text(lines, i - 1, -1)
         if above is not None and labels[above][0] == "body":
@@ -1702,6 +1706,10 @@ _BIO_HEADER = re.compile(
 )
 """An author-bio header: "About the author", "About me", "About Jane Doe" (a person's
 name in capitals), in a few languages."""
+_BIO_FIRST_WORDS = frozenset(
+    ("about", "\u00fcber", "sobre", "\u00e0", "acerca", "a", "\u043e\u0431")
+)
+"""The first token of every `_BIO_HEADER` match."""
 _BIO_LINES = 3
 
 
@@ -1713,7 +1721,9 @@ def drop_author_bios(found: RulePass) -> None:
     """
     lines, labels = found.lines, found.labels
     for i, line in enumerate(lines):
-        if line.words > 6 or not _BIO_HEADER.match(line.text) or not _names_case(line.text):
+        if line.words > 6 or not line.tokens or line.tokens[0] not in _BIO_FIRST_WORDS:
+            continue  # set tests first: most lines are short, and the regex cost more
+        if not _BIO_HEADER.match(line.text) or not _names_case(line.text):
             continue
         labels[i] = ("footer", "about-the-author header")
         blocks = _blocks_after(lines, i + 1, limit=_BIO_LINES)
