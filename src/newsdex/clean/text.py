@@ -106,12 +106,26 @@ _LINK_TAIL = re.compile(
     _I,
 )
 _HERE_LINK = re.compile(r"\b(?:here|live updates|live blog|live coverage)\s*[\u00bb>]*$")
-_FOOTER = re.compile(
-    r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bprivacy (?:policy|notice"
-    r"|statement)\b|\bterms (?:of|and) (?:use|service|conditions)\b|\bour standards\b"
-    r"|\btrust principles\b|\bcontact us\b|\babout us\b|\bsite ?map\b|\bcookie policy\b"
-    r"|\bdo not sell\b|\bad ?choices\b|\baccessibility\b|\bcareers\b",
-)
+
+
+def _at_word_starts(*phrases: str) -> str:
+    """Regex alternatives matching each phrase where a word starts, written as
+    `c(?<=\\bc)opyright` rather than `\\bcopyright`: the same matches, but a pattern whose
+    alternatives all open with a letter lets the regex engine skip in C to the letters
+    they start with, instead of trying every alternative at every position (a line
+    without a match is searched five times faster). Each phrase must open with a letter."""
+    if not all(phrase[:1].isalpha() for phrase in phrases):
+        raise ValueError("every phrase must open with a letter")
+    return "|".join(f"{p[0]}(?<=\\b{p[0]}){p[1:]}" for p in phrases)
+
+
+_FOOTER_PHRASES = (
+    r"copyright\b", r"all rights reserved\b", r"privacy (?:policy|notice|statement)\b",
+    r"terms (?:of|and) (?:use|service|conditions)\b", r"our standards\b",
+    r"trust principles\b", r"contact us\b", r"about us\b", r"site ?map\b",
+    r"cookie policy\b", r"do not sell\b", r"ad ?choices\b", r"accessibility\b", r"careers\b",
+)  # fmt: skip
+_FOOTER = re.compile(r"\u00a9|\(c\)\s*\d{4}|" + _at_word_starts(*_FOOTER_PHRASES))
 _COMMENTS = re.compile(
     r"^[\[(]?\s*(?:(?:\d+\s+)?(?:(?:top|most) (?:rated|liked|recent) |reader |all |view "
     r"|show |load )?comments?|\d+ (?:responses?|replies|comments?|thoughts) (?:to|on)\b.*"
