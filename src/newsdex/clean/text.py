@@ -492,10 +492,10 @@ def _is_relative_age(text: str, seen: _Seen, words: int) -> bool:
 
 
 _POST_CREDIT = re.compile(r"^[\u2014\u2013-]\s*\S.{0,80}\(@\w+\)\s")
-_DASHES = ("\u2014", "\u2013", "-")
-"""The characters `_POST_CREDIT` starts with."""
 """The signature under an embedded social-media post: "\u2014 Jane Doe (@jane) November 18,
 2019". Its date is the post's, not the article's."""
+_DASHES = ("\u2014", "\u2013", "-")
+"""The characters `_POST_CREDIT` starts with."""
 
 
 def _is_dateline(text: str, seen: _Seen, words: int) -> bool:
