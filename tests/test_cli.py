@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import DATA, SEEDS
 
 from newsdex.cli import cli
 
@@ -194,6 +194,14 @@ def test_clean_explain_shows_why_a_page_is_not_an_article(runner: CliRunner) -> 
     assert len(lines) == len(menu.splitlines())
     assert lines[0].split()[:3] == ["1", "-", "navigation"]
     assert "too little running prose" in result.stderr
+
+
+def test_clean_explain_on_html_says_so_and_shows_the_article(runner: CliRunner) -> None:
+    page = next((DATA / "html").glob("*.html"))
+    result = runner.invoke(cli, ["clean", str(page), "--explain", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["body"]
+    assert "no line decisions for HTML" in result.stderr
 
 
 def test_usage_error_exits_non_zero(runner: CliRunner) -> None:

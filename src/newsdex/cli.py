@@ -544,9 +544,11 @@ def clean(file: str, explain: bool, as_json: bool) -> None:
         if explain and doc.kind != "html":
             _print_decisions(clean_lines(doc.text), as_json)
         raise
-    if explain:
+    if explain and extracted.decisions:
         _print_decisions(extracted.decisions, as_json)
         return
+    if explain:  # an HTML page: its cleaner judges blocks of markup, not lines
+        click.echo(f"{doc.name}: no line decisions for HTML; the article as extracted:", err=True)
     article = build_article(doc, extracted)
     if as_json:
         _echo_json(article.to_dict())
