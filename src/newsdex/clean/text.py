@@ -909,10 +909,8 @@ def _summary_by_overlap(lines: list[Line], end: int, labels: Labels) -> None:
     first = _first_body(labels, 0, end + 1)
     if first is None or any(kind == "summary" for kind, _ in labels):
         return
-    before = first - 1
-    while before >= 0 and lines[before].vocab == "blank":
-        before -= 1
-    if before < 0 or labels[before][0] not in _HEADER_KINDS:
+    before = _nearest_text(lines, first - 1, -1)
+    if before is None or labels[before][0] not in _HEADER_KINDS:
         return
     rest = [lines[i].text for i in range(first + 1, end + 1) if labels[i][0] == "body"]
     if len(rest) < 2 or not lines[first].prose:
