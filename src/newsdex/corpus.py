@@ -207,8 +207,7 @@ class Corpus:
         self.lock()
         stories = self._story_index()
         if stories is None:
-            for article in batch:
-                self.engine.add([article])
+            self.engine.add(batch)
             return len(batch)
         self._unclustered.extend(batch)
         if len(self._unclustered) >= STORY_BATCH:
